@@ -1,0 +1,77 @@
+"""Scores: a Lighthouse-like weighted pass ratio.
+
+- A rule's pass ratio is 1 - affected/applicable, where applicable is the number of 200 HTML pages
+  (scope "page"), of fetched in-scope URLs (scope "url"), or 1 (scope "site"). A rule with nothing to
+  judge, switched off, or that crashed weighs nothing.
+- A rule weighs by its severity: error 10, warning 3, notice 1.
+- A category score is 100 x sum(weight x pass ratio) / sum(weight) over its rules; null when no rule of
+  the category applies.
+- The site score is the mean of the category scores weighted indexability 4, findability 4,
+  content 3, structure 2, gov 1 (null categories left out). Indexability weighs most because a page
+  that cannot be indexed cannot be found at all.
+- A page score is 100 x the weight of the page/url rules the page passes over the weight of those
+  that apply to it; pages other than 200 HTML score 0 when they are errors and null otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITY_WEIGHT = {"error": 10, "warning": 3, "notice": 1}
+CATEGORY_WEIGHT = {"indexability": 4, "findability": 4, "content": 3, "structure": 2, "gov": 1}
+
+
+@dataclass
+class RuleOutcome:
+    rule_id: str
+    category: str
+    scope: str
+    severity: str
+    status: str               # pass | fail | error | off | n/a
+    applicable: int
+    affected: set[str]
+
+
+def pass_ratio(outcome: RuleOutcome) -> float | None:
+    if outcome.status in ("error", "off", "n/a") or outcome.applicable <= 0:
+        return None
+    if outcome.scope == "site":
+        return 0.0 if outcome.affected else 1.0
+    return max(0.0, 1.0 - len(outcome.affected) / outcome.applicable)
+
+
+def category_scores(outcomes: list[RuleOutcome], categories: tuple[str, ...]) -> dict[str, int | None]:
+    scores: dict[str, int | None] = {}
+    for category in categories:
+        total = weight = 0.0
+        for outcome in outcomes:
+            ratio = pass_ratio(outcome)
+            if outcome.category != category or ratio is None:
+                continue
+            w = SEVERITY_WEIGHT[outcome.severity]
+            total += w * ratio
+            weight += w
+        scores[category] = round(100 * total / weight) if weight else None
+    return scores
+
+
+def site_score(categories: dict[str, int | None]) -> int | None:
+    total = weight = 0.0
+    for category, score in categories.items():
+        if score is not None:
+            total += CATEGORY_WEIGHT.get(category, 1) * score
+            weight += CATEGORY_WEIGHT.get(category, 1)
+    return round(total / weight) if weight else None
+
+
+def page_score(url: str, outcomes: list[RuleOutcome], *, html_ok: bool) -> int | None:
+    total = weight = 0.0
+    for outcome in outcomes:
+        if outcome.scope == "site" or pass_ratio(outcome) is None:
+            continue
+        if outcome.scope == "page" and not html_ok:
+            continue
+        w = SEVERITY_WEIGHT[outcome.severity]
+        weight += w
+        total += 0 if url in outcome.affected else w
+    return round(100 * total / weight) if weight else None

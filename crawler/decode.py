@@ -1,0 +1,95 @@
+"""Decode page bytes the way a careful browser would, and record what was declared."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
+
+_ASCII = re.compile(rb"^[\x00-\x7f]*$")
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+# The GB family: a page declared gb2312 or gbk is decoded as GB18030, its superset.
+_FAMILY = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "ascii": "utf-8", "utf-8": "utf-8"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    header: str | None      # charset in the Content-Type header
+    meta: str | None        # charset in <meta charset> / http-equiv
+    detected: str | None    # what the bytes are (BOM, valid UTF-8, or valid GB18030); None if ASCII-only
+    used: str               # codec used to produce ``text``
+
+    @property
+    def mismatch(self) -> bool:
+        """Declared charset disagrees with the bytes, or non-UTF-8 bytes carry no declaration."""
+        declared = self.header or self.meta
+        if self.detected is None:
+            return False
+        if declared is None:
+            return family(self.detected) != "utf-8"
+        return family(declared) != family(self.detected)
+
+
+def family(encoding: str) -> str:
+    name = codecs.lookup(resolve_encoding(encoding) or encoding).name
+    return _FAMILY.get(name, name)
+
+
+def _declared(encoding: str | None) -> str | None:
+    """The declared charset as written (lower-cased), or None when absent or unknown to Python."""
+    if not encoding:
+        return None
+    return encoding.strip().lower() if resolve_encoding(encoding) else None
+
+
+def _has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def detect(body: bytes) -> str | None:
+    """What the bytes are: BOM, else valid UTF-8, else valid GB18030; None for ASCII-only bytes.
+
+    Short GBK text can also be valid UTF-8 (two-byte sequences); Chinese UTF-8 is three-byte, so
+    UTF-8 without any CJK character loses to GB18030 that decodes to CJK.
+    """
+    bom, _ = read_bom(body)
+    if bom:
+        return codecs.lookup(bom).name
+    if _ASCII.match(body):
+        return None
+    try:
+        as_utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = None
+    if as_utf8 is not None and _has_cjk(as_utf8):
+        return "utf-8"
+    try:
+        as_gb = body.decode("gb18030")
+    except UnicodeDecodeError:
+        as_gb = None
+    if as_gb is not None and _has_cjk(as_gb):
+        return "gb18030"
+    return "utf-8" if as_utf8 is not None else ("gb18030" if as_gb is not None else None)
+
+
+def decode_html(body: bytes, content_type: str | None) -> Decoded:
+    header = _declared(http_content_type_encoding(content_type or ""))
+    meta = _declared(html_body_declared_encoding(body[:4096]))
+    detected = detect(body)
+    bom, bom_bytes = read_bom(body)
+    if bom:
+        used = codecs.lookup(bom).name
+        payload = body[len(bom_bytes or b""):]
+    else:
+        declared = header or meta
+        payload = body
+        if detected and (declared is None or family(declared) != family(detected)):
+            used = detected          # the bytes win over a wrong or missing declaration
+        else:
+            used = codecs.lookup(resolve_encoding(declared) or "utf-8").name if declared else "utf-8"
+        if family(used) == "gb18030":
+            used = "gb18030"
+    return Decoded(payload.decode(used, errors="replace"), header, meta, detected, used)

@@ -1,0 +1,88 @@
+"""Link extraction for the crawler: one lxml parse, every link-bearing element."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+_REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']+)["']?\s*$""", re.I)
+_WS = re.compile(r"\s+")
+_TAG_ATTR = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src"}
+MAX_ANCHOR = 200
+
+
+@dataclass(frozen=True)
+class RawLink:
+    href: str           # as written in the page (unresolved)
+    tag: str            # a | area | iframe | frame | img | canonical | meta-refresh
+    rel: str | None
+    anchor: str | None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    base: str | None
+    links: list[RawLink]
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """Parse decoded HTML leniently; None when there is nothing to parse."""
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+_PARSER = lxml.html.HTMLParser(recover=True, remove_comments=True, no_network=True)
+
+
+def refresh_target(content: str | None) -> str | None:
+    """URL of a <meta http-equiv=refresh content="0; url=..."> value, if any."""
+    if not content:
+        return None
+    match = _REFRESH_URL.match(content)
+    if not match:
+        return None
+    target = match.group(1).strip()
+    return None if not target or target.replace(".", "").isdigit() else target
+
+
+def anchor_text(el: etree._Element) -> str:
+    text = _WS.sub(" ", el.text_content()).strip()
+    if not text:
+        text = " ".join(filter(None, (img.get("alt") for img in el.iter("img")))).strip()
+    return text[:MAX_ANCHOR]
+
+
+def extract_links(doc: etree._Element | None) -> Extracted:
+    if doc is None:
+        return Extracted(None, [])
+    base = None
+    links: list[RawLink] = []
+    for el in doc.iter("a", "area", "iframe", "frame", "img", "link", "meta", "base"):
+        tag = el.tag
+        if tag == "base":
+            base = base or (el.get("href") or "").strip() or None
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and el.get("href") is not None:
+                links.append(RawLink(el.get("href", ""), "canonical", "canonical", None))
+        elif tag == "meta":
+            if (el.get("http-equiv") or "").strip().lower() == "refresh":
+                target = refresh_target(el.get("content"))
+                if target:
+                    links.append(RawLink(target, "meta-refresh", None, None))
+        else:
+            href = el.get(_TAG_ATTR[tag])
+            if href is None or not href.strip():
+                continue
+            anchor = anchor_text(el) if tag in ("a", "area") else (el.get("alt") if tag == "img" else None)
+            if tag == "area" and not anchor:
+                anchor = (el.get("alt") or "")[:MAX_ANCHOR]
+            links.append(RawLink(href, tag, el.get("rel"), anchor))
+    return Extracted(base, links)

@@ -1,0 +1,80 @@
+"""Crawl options and the Scrapy settings they map to (every setting we rely on is explicit)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from govseo import __version__
+
+DEFAULT_USER_AGENT = f"govseo/{__version__} (+https://github.com/govseo/govseo)"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Bodies of these types are stored; anything else is recorded from its headers only.
+TEXT_TYPES = (*HTML_TYPES, "text/plain", "text/xml", "application/xml")
+
+
+@dataclass
+class CrawlOptions:
+    start_urls: list[str]
+    max_pages: int = 10_000
+    max_depth: int = 20
+    concurrency: int = 8
+    delay: float = 0.0
+    timeout: float = 30.0
+    max_page_bytes: int = 10 * 1024 * 1024
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    subdomains: bool = False
+    obey_robots: bool = True
+    autothrottle: bool = True
+    user_agent: str = DEFAULT_USER_AGENT
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
+    """Scrapy settings for one govseo crawl. Scrapy's defaults change between releases; pin them here."""
+    return {
+        "BOT_NAME": "govseo",
+        "USER_AGENT": opts.user_agent,
+        # robots.txt is fetched, stored and applied by the spider itself (it must see every status).
+        "ROBOTSTXT_OBEY": False,
+        "CONCURRENT_REQUESTS": max(16, opts.concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
+        "CONCURRENT_REQUESTS_PER_IP": 0,
+        "DOWNLOAD_DELAY": opts.delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "AUTOTHROTTLE_ENABLED": opts.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(opts.delay, 0.25),
+        "AUTOTHROTTLE_MAX_DELAY": 30.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(opts.concurrency),
+        "DOWNLOAD_TIMEOUT": opts.timeout,
+        "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,   # hard stop; HTML is cut at max_page_bytes by the spider
+        "DOWNLOAD_WARNSIZE": 0,
+        "DNS_TIMEOUT": min(opts.timeout, 20),
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 1,
+        "RETRY_HTTP_CODES": [502, 503, 504, 408, 429],
+        # Pages: no redirect following (each hop is recorded and followed by the spider).
+        # robots.txt and sitemaps follow redirects through this middleware.
+        "REDIRECT_ENABLED": True,
+        "REDIRECT_MAX_TIMES": 5,
+        "METAREFRESH_ENABLED": False,
+        "COOKIES_ENABLED": True,
+        "HTTPCACHE_ENABLED": False,
+        "DEPTH_LIMIT": 0,
+        "DEPTH_PRIORITY": 0,
+        "DEPTH_STATS_VERBOSE": False,
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+        "JOBDIR": None,
+        "URLLENGTH_LIMIT": 4096,
+        "COMPRESSION_ENABLED": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "MEMUSAGE_ENABLED": False,
+        "LOG_LEVEL": "ERROR",
+        "LOG_ENABLED": True,
+        "LOGSTATS_INTERVAL": 0,
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+    }

@@ -1,0 +1,354 @@
+"""The govseo spider: fetches, records every outcome in the crawl store, and follows links.
+
+It knows nothing of audit rules. Links are resolved, normalised and de-duplicated here before any
+Request is built (a page carries ~100 links, most already seen), which is what keeps the crawl fast.
+Every URL seen gets a store id; the set of queued ids in the store is the frontier, so a crawl that
+was killed resumes from the store alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import scrapy
+from protego import Protego
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler.decode import decode_html
+from crawler.extract import extract_links, parse_html
+from crawler.settings import HTML_TYPES, TEXT_TYPES, CrawlOptions
+from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
+from crawler.store import CrawlStore
+from crawler.urls import BadURL, Scope, normalize, origin
+
+DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
+MAX_SITEMAPS = 1000
+_FOLLOWED_TAGS = {"a", "area", "iframe", "frame", "img", "canonical", "meta-refresh"}
+_ERROR_STATUSES = list(range(400, 600))
+
+
+# Exception class names (Twisted's and Scrapy 2.13+'s own) -> the stable kind stored in the crawl store.
+_FAILURE_KINDS = {
+    "TimeoutError": "timeout", "TCPTimedOutError": "timeout", "DownloadTimeoutError": "timeout",
+    "DNSLookupError": "dns", "CannotResolveHostError": "dns",
+    "ConnectionRefusedError": "refused", "DownloadConnectionRefusedError": "refused",
+    "ConnectionLost": "reset", "ConnectionDone": "reset", "ResponseFailed": "reset",
+    "ResponseNeverReceived": "reset", "ResponseDataLossError": "reset", "ConnectionAborted": "reset",
+    "SSLError": "tls", "Error": "other",
+}
+
+
+def classify_failure(failure: Failure) -> str:
+    """A short, stable name for why a fetch failed."""
+    exc = failure.value
+    text = f"{type(exc).__name__} {exc!r}".lower()
+    if "ssl" in text or "tls" in text or "certificate" in text:
+        return "tls"
+    for cls in type(exc).__mro__:
+        kind = _FAILURE_KINDS.get(cls.__name__)
+        if kind and kind != "other":
+            return kind
+    return "other"
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+class PortalSpider(scrapy.Spider):
+    name = "govseo"
+
+    def __init__(self, store: CrawlStore, options: CrawlOptions,
+                 progress: Callable[[int], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.opts = options
+        self.scope = Scope(options.start_urls, options.subdomains, options.include, options.exclude)
+        self.progress = progress
+        self.ids: dict[str, int] = {}
+        self.robots: dict[str, Protego | None] = {}     # origin -> parser; None = no rules
+        self.waiting: dict[str, list[Request]] = {}    # origin -> page requests waiting for robots.txt
+        self.sitemaps_seen: set[str] = set()
+        self.pages_scheduled = 0
+        self.pages_fetched = 0
+        self.close_reason: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider._on_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        return spider
+
+    # ------------------------------------------------------------------ start and resume
+    async def start(self) -> Any:
+        queued: list[tuple[int, str, int]] = []
+        for url_id, url, state, _via, depth in self.store.iter_urls():
+            self.ids[url] = url_id
+            if state == "queued":
+                queued.append((url_id, url, depth or 0))
+            elif state == "done":
+                self.pages_scheduled += 1
+        for row in self.store.iter_robots():
+            self.robots[row["origin"]] = self._parse_robots(row["status"], row["body"])
+        resumed = bool(self.ids)
+        if not resumed:
+            for url in self.opts.start_urls:
+                if url not in self.ids:
+                    url_id = self.store.add_url(url, "queued", "start", 0)
+                    self.ids[url] = url_id
+                    queued.append((url_id, url, 0))
+        else:
+            for request in self._resume_sitemaps():
+                yield request
+            for start_origin in sorted(self.robots):
+                for request in self._discover_sitemaps(start_origin):
+                    yield request
+        for url_id, url, depth in queued:
+            for request in self._page_request(url_id, url, depth):
+                yield request
+
+    def _resume_sitemaps(self) -> Iterator[Request]:
+        """Re-derive what stored sitemaps led to, in case the crawl died before recording it."""
+        stored = list(self.store.iter_sitemaps())
+        self.sitemaps_seen.update(s["url"] for s in stored)
+        for sitemap in stored:
+            for entry in sitemap["entries"]:
+                if sitemap["kind"] == "sitemapindex":
+                    yield from self._sitemap_request(entry["loc"], "index", sitemap["url"])
+                else:
+                    yield from self._discover(entry["loc"], None, "sitemap", 0)
+
+    # ------------------------------------------------------------------ scheduling
+    def _discover(self, url: str, base: str | None, via: str, depth: int) -> Iterator[Request]:
+        """Record a URL once; schedule it when it is in scope. Yields at most one request."""
+        try:
+            url = normalize(url, base)
+        except BadURL:
+            return
+        if url in self.ids:
+            return
+        if not self.scope.on_site(url):
+            self.ids[url] = self.store.add_url(url, "external", via, depth)
+            return
+        if self.scope.filtered(url):
+            self.ids[url] = self.store.add_url(url, "excluded", via, depth)
+            return
+        if depth > self.opts.max_depth or self.pages_scheduled >= self.opts.max_pages:
+            self.ids[url] = self.store.add_url(url, "limit", via, depth)
+            return
+        url_id = self.store.add_url(url, "queued", via, depth)
+        self.ids[url] = url_id
+        yield from self._page_request(url_id, url, depth)
+
+    def _page_request(self, url_id: int, url: str, depth: int) -> Iterator[Request]:
+        url_origin = origin(url)
+        request = Request(
+            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            priority=-depth,
+            meta={"govseo": "page", "url_id": url_id, "depth": depth, "dont_redirect": True,
+                  "handle_httpstatus_all": True, "received": 0},
+        )
+        if url_origin not in self.robots:
+            pending = self.waiting.setdefault(url_origin, [])
+            pending.append(request)
+            if len(pending) == 1:
+                yield self._robots_request(url_origin)
+            return
+        yield from self._release(request)
+
+    def _release(self, request: Request) -> Iterator[Request]:
+        """Let a page request go unless robots.txt forbids it for our user agent."""
+        parser = self.robots.get(origin(request.url))
+        if self.opts.obey_robots and parser is not None \
+                and not parser.can_fetch(request.url, self.opts.user_agent):
+            self.store.set_state(request.meta["url_id"], "blocked")
+            return
+        self.pages_scheduled += 1
+        yield request
+
+    # ------------------------------------------------------------------ robots.txt
+    def _robots_request(self, url_origin: str) -> Request:
+        return Request(
+            url_origin + "/robots.txt", callback=self.parse_robots, errback=self.robots_failed,
+            dont_filter=True, priority=1000,
+            meta={"govseo": "robots", "origin": url_origin, "handle_httpstatus_list": _ERROR_STATUSES},
+        )
+
+    @staticmethod
+    def _parse_robots(status: int | None, body: bytes) -> Protego | None:
+        # RFC 9309: 4xx means no rules. For 5xx/unreachable the RFC says "disallow all"; an audit crawl
+        # goes on instead and the robots-txt-missing rule reports the outage as an error.
+        if status is None or status >= 400 or not body:
+            return None
+        try:
+            return Protego.parse(body.decode("utf-8", errors="replace"))
+        except Exception:  # protego is lenient, but hostile bytes must never end the crawl
+            return None
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        url_origin = response.meta["origin"]
+        self.store.put_robots(url_origin, url_origin + "/robots.txt", final_url=response.url,
+                              status=response.status, error=None, body=response.body)
+        self.robots[url_origin] = self._parse_robots(response.status, response.body)
+        yield from self._robots_known(url_origin)
+
+    def robots_failed(self, failure: Failure) -> Iterator[Request]:
+        url_origin = failure.request.meta["origin"]
+        self.store.put_robots(url_origin, url_origin + "/robots.txt", final_url=None, status=None,
+                              error=classify_failure(failure), body=None)
+        self.robots[url_origin] = None
+        yield from self._robots_known(url_origin)
+
+    def _robots_known(self, url_origin: str) -> Iterator[Request]:
+        yield from self._discover_sitemaps(url_origin)
+        for request in self.waiting.pop(url_origin, []):
+            yield from self._release(request)
+
+    # ------------------------------------------------------------------ sitemaps
+    def _discover_sitemaps(self, url_origin: str) -> Iterator[Request]:
+        parser = self.robots.get(url_origin)
+        for loc in (parser.sitemaps if parser is not None else ()):
+            yield from self._sitemap_request(loc, "robots", url_origin + "/robots.txt")
+        for path in DEFAULT_SITEMAPS:
+            yield from self._sitemap_request(url_origin + path, "default", None)
+
+    def _sitemap_request(self, loc: str, source: str, parent: str | None) -> Iterator[Request]:
+        try:
+            url = normalize(loc, parent)
+        except BadURL:
+            return
+        if url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
+            return
+        if source != "robots" and not self.scope.on_site(url):
+            return
+        self.sitemaps_seen.add(url)
+        yield Request(
+            url, callback=self.parse_sitemap, errback=self.sitemap_failed, dont_filter=True, priority=500,
+            meta={"govseo": "sitemap", "source": source, "parent": parent,
+                  "handle_httpstatus_list": _ERROR_STATUSES, "download_maxsize": MAX_SITEMAP_BYTES},
+        )
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        meta = response.meta
+        url = response.request.url if response.request else response.url
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        common = {"source": meta["source"], "parent": meta["parent"], "status": response.status,
+                  "content_type": content_type or None, "raw_size": len(response.body)}
+        if response.status >= 400:
+            kind = "missing" if response.status in (404, 410) else "invalid"
+            self.store.put_sitemap(url, error=f"HTTP {response.status}", kind=kind, **common)
+            return
+        parsed = parse_sitemap(response.body)
+        entries = parsed.entries or [{"loc": c} for c in parsed.children]
+        self.store.put_sitemap(url, error=parsed.error, kind=parsed.kind, gzipped=parsed.gzipped,
+                               body=parsed.body, entries=entries, **common)
+        for child in parsed.children:
+            yield from self._sitemap_request(child, "index", url)
+        for entry in parsed.entries:
+            yield from self._discover(entry["loc"], None, "sitemap", 0)
+
+    def sitemap_failed(self, failure: Failure) -> None:
+        meta = failure.request.meta
+        self.store.put_sitemap(failure.request.url, source=meta["source"], parent=meta["parent"], status=None,
+                               error=classify_failure(failure), kind="invalid")
+
+    # ------------------------------------------------------------------ pages
+    def _on_headers(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+        if request.meta.get("govseo") != "page":
+            return
+        content_type = media_type(headers.get(b"Content-Type", b"").decode("latin-1"))
+        if content_type and content_type not in TEXT_TYPES:
+            raise StopDownload(fail=False)   # attachments: status, type and size from headers only
+
+    def _on_bytes(self, data: bytes, request: Request, spider: Any) -> None:
+        meta = request.meta
+        if meta.get("govseo") != "page":
+            return
+        meta["received"] += len(data)
+        if meta["received"] > self.opts.max_page_bytes:
+            meta["truncated"] = True
+            raise StopDownload(fail=False)
+
+    def parse_page(self, response: Response) -> Iterator[Request]:
+        meta = response.meta
+        url_id, depth = meta["url_id"], meta["depth"]
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, values in response.headers.items() for v in values]
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        length_header = response.headers.get(b"Content-Length")
+        content_length = int(length_header) if length_header and length_header.isdigit() else None
+        kind = media_type(content_type)
+        body = response.body
+        truncated = bool(meta.get("truncated"))
+        if truncated:
+            body = body[: self.opts.max_page_bytes]
+        record: dict[str, Any] = {
+            "status": response.status, "content_type": content_type, "content_length": content_length,
+            "body_size": len(body), "truncated": truncated, "headers": headers,
+            "elapsed_ms": (meta.get("download_latency") or 0) * 1000,
+        }
+        links: list[tuple[int, str, str | None, str | None]] = []
+        requests: list[Request] = []
+
+        def follow(target: str, tag: str, rel: str | None, anchor: str | None, next_depth: int,
+                   base: str) -> None:
+            try:
+                absolute = normalize(target, base)
+            except BadURL:
+                return
+            requests.extend(self._discover(absolute, None, "redirect" if tag == "redirect" else "link",
+                                           next_depth))
+            links.append((self.ids[absolute], tag, rel, anchor))
+
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location:
+            target = location.decode("utf-8", errors="replace")
+            try:
+                record["location"] = normalize(target, response.url)
+            except BadURL:
+                record["location"] = target
+            follow(target, "redirect", None, None, depth, response.url)
+        elif kind in HTML_TYPES or (not kind and body.lstrip()[:1] == b"<"):
+            decoded = decode_html(body, content_type)
+            record.update(body=body, charset_header=decoded.header, charset_meta=decoded.meta,
+                          charset_detected=decoded.detected, charset_used=decoded.used)
+            extracted = extract_links(parse_html(decoded.text))
+            base = response.url
+            if extracted.base:
+                try:
+                    base = normalize(extracted.base, response.url)
+                except BadURL:
+                    pass
+            for link in extracted.links:
+                if link.tag in _FOLLOWED_TAGS:
+                    follow(link.href, link.tag, link.rel, link.anchor, depth + 1, base)
+        elif kind in TEXT_TYPES:
+            record["body"] = body
+        self.store.add_fetch(url_id, **record)
+        self.store.add_links(url_id, links)
+        self.store.set_state(url_id, "done")
+        self._fetched()
+        yield from requests
+
+    def page_failed(self, failure: Failure) -> None:
+        request = failure.request
+        self.store.add_fetch(request.meta["url_id"], status=None, error=classify_failure(failure),
+                             error_detail=str(failure.value)[:500])
+        self.store.set_state(request.meta["url_id"], "done")
+        self._fetched()
+
+    def _fetched(self) -> None:
+        self.pages_fetched += 1
+        if self.progress is not None:
+            self.progress(self.pages_fetched)
+
+    def _on_closed(self, spider: Any, reason: str) -> None:
+        self.close_reason = reason
+        self.store.commit()
+

@@ -1,0 +1,329 @@
+"""The crawl store: the only module that speaks SQL.
+
+One SQLite file per crawl (WAL, batched writes). Every URL the crawl has seen gets one row in
+``urls`` (in-scope or not); every fetch outcome gets one row in ``fetches`` keyed by that URL (a
+redirect hop is the fetch of its own URL, with its Location); links are integer pairs. Raw bodies
+are kept zlib-compressed so new checks never need a re-crawl.
+
+Writes are buffered and committed together, so a crash or ``kill -9`` leaves the store at the
+last commit: consistent, resumable, and missing at most the last batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS urls (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,            -- queued | done | blocked | external | excluded | limit
+    found_via TEXT NOT NULL,        -- start | link | redirect | sitemap
+    crawl_depth INTEGER
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    url_id INTEGER PRIMARY KEY REFERENCES urls(id),
+    status INTEGER,                 -- HTTP status; NULL when the fetch failed
+    error TEXT,                     -- timeout | dns | tls | refused | reset | other; NULL when answered
+    error_detail TEXT,
+    location TEXT,                  -- absolute redirect target of a 3xx
+    content_type TEXT,
+    content_length INTEGER,         -- Content-Length header, if any
+    body_size INTEGER,              -- bytes received
+    truncated INTEGER NOT NULL DEFAULT 0,
+    headers TEXT,                   -- JSON [[name, value], ...]
+    body BLOB,                      -- zlib-compressed raw bytes (HTML/text only)
+    charset_header TEXT,
+    charset_meta TEXT,
+    charset_detected TEXT,
+    charset_used TEXT,
+    elapsed_ms REAL,
+    fetched_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    source_id INTEGER NOT NULL,
+    target_id INTEGER NOT NULL,
+    tag TEXT NOT NULL,              -- a | area | iframe | frame | img | canonical | meta-refresh
+    rel TEXT,
+    anchor TEXT
+);
+CREATE INDEX IF NOT EXISTS links_source ON links(source_id);
+CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
+CREATE TABLE IF NOT EXISTS robots (
+    origin TEXT PRIMARY KEY,        -- scheme://host[:port]
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    error TEXT,
+    body BLOB,
+    fetched_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sitemaps (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,           -- robots | default | index
+    parent TEXT,
+    status INTEGER,
+    error TEXT,
+    kind TEXT,                      -- urlset | sitemapindex | txt | invalid | missing
+    content_type TEXT,
+    gzipped INTEGER NOT NULL DEFAULT 0,
+    raw_size INTEGER,
+    size INTEGER,                   -- decompressed size
+    body BLOB,                      -- zlib-compressed decompressed bytes
+    fetched_at REAL
+);
+CREATE TABLE IF NOT EXISTS sitemap_entries (
+    sitemap_id INTEGER NOT NULL,
+    loc TEXT NOT NULL,
+    lastmod TEXT,
+    changefreq TEXT,
+    priority TEXT
+);
+CREATE INDEX IF NOT EXISTS sitemap_entries_sitemap ON sitemap_entries(sitemap_id);
+"""
+
+_INSERTS = {
+    "url": "INSERT INTO urls (id, url, state, found_via, crawl_depth) VALUES (?, ?, ?, ?, ?)",
+    "state": "UPDATE urls SET state = ? WHERE id = ?",
+    "fetch": "INSERT OR REPLACE INTO fetches VALUES (" + ", ".join("?" * 17) + ")",
+    "unlink": "DELETE FROM links WHERE source_id = ?",
+    "link": "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
+}
+
+
+
+class StoreError(Exception):
+    """The store cannot be opened or is not a govseo crawl store."""
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One fetch outcome as stored, with the body decompressed on demand."""
+
+    url_id: int
+    url: str
+    state: str
+    found_via: str
+    crawl_depth: int | None
+    status: int | None
+    error: str | None
+    error_detail: str | None
+    location: str | None
+    content_type: str | None
+    content_length: int | None
+    body_size: int | None
+    truncated: bool
+    headers: list[list[str]]
+    compressed_body: bytes | None
+    charset_header: str | None
+    charset_meta: str | None
+    charset_detected: str | None
+    charset_used: str | None
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.compressed_body) if self.compressed_body else b""
+
+    def header(self, name: str) -> list[str]:
+        lname = name.lower()
+        return [v for k, v in self.headers if k.lower() == lname]
+
+
+def compress(data: bytes) -> bytes:
+    return zlib.compress(data, 3)
+
+
+class CrawlStore:
+    """Read/write access to one crawl store file."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, batch_size: int = 200,
+                 batch_seconds: float = 1.0) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"crawl store not found: {self.path}")
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            if create:
+                self.conn.executescript(_SCHEMA)
+            version = self.get_meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"not a usable crawl store: {self.path} ({exc})") from exc
+        if version is None:
+            if not create:
+                raise StoreError(f"not a govseo crawl store: {self.path}")
+            self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(version) != SCHEMA_VERSION:
+            raise StoreError(f"crawl store schema {version} is not supported (expected {SCHEMA_VERSION})")
+        self._batch_size = batch_size
+        self._batch_seconds = batch_seconds
+        self._pending: dict[str, list[tuple[Any, ...]]] = {}
+        self._pending_count = 0
+        self._last_commit = time.monotonic()
+        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM urls").fetchone()
+        self._next_url_id = int(row[0]) + 1
+
+    # ------------------------------------------------------------------ buffering
+    # ------------------------------------------------------------------ buffering
+    def _queue(self, kind: str, row: tuple[Any, ...]) -> None:
+        self._pending.setdefault(kind, []).append(row)
+        self._pending_count += 1
+        if (self._pending_count >= self._batch_size
+                or time.monotonic() - self._last_commit >= self._batch_seconds):
+            self.commit()
+
+    def commit(self) -> None:
+        """Write every buffered row in one transaction."""
+        if self._pending_count:
+            with self.conn:
+                self.conn.execute("BEGIN")
+                # Order matters: a fetch's old links go before its new ones.
+                for kind in ("url", "state", "fetch", "unlink", "link"):
+                    rows = self._pending.get(kind)
+                    if rows:
+                        self.conn.executemany(_INSERTS[kind], rows)
+            self._pending.clear()
+            self._pending_count = 0
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.commit()
+        self.conn.close()
+
+    # ------------------------------------------------------------------ meta
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        self.commit()
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, text))
+
+    def get_meta_json(self, key: str, default: Any = None) -> Any:
+        text = self.get_meta(key)
+        return default if text is None else json.loads(text)
+
+    # ------------------------------------------------------------------ urls
+    def add_url(self, url: str, state: str, found_via: str, crawl_depth: int | None) -> int:
+        url_id = self._next_url_id
+        self._next_url_id += 1
+        self._queue("url", (url_id, url, state, found_via, crawl_depth))
+        return url_id
+
+    def set_state(self, url_id: int, state: str) -> None:
+        self._queue("state", (state, url_id))
+
+    def iter_urls(self) -> Iterator[tuple[int, str, str, str, int | None]]:
+        self.commit()
+        yield from self.conn.execute("SELECT id, url, state, found_via, crawl_depth FROM urls ORDER BY id")
+
+    # ------------------------------------------------------------------ fetches and links
+    def add_fetch(self, url_id: int, *, status: int | None, error: str | None = None,
+                  error_detail: str | None = None, location: str | None = None,
+                  content_type: str | None = None, content_length: int | None = None,
+                  body_size: int | None = None, truncated: bool = False,
+                  headers: list[tuple[str, str]] | None = None, body: bytes | None = None,
+                  charset_header: str | None = None, charset_meta: str | None = None,
+                  charset_detected: str | None = None, charset_used: str | None = None,
+                  elapsed_ms: float | None = None) -> None:
+        self._queue("fetch", (
+            url_id, status, error, error_detail, location, content_type, content_length, body_size,
+            int(truncated), json.dumps(headers or [], ensure_ascii=False),
+            compress(body) if body else None, charset_header, charset_meta, charset_detected,
+            charset_used, elapsed_ms, time.time(),
+        ))
+
+    def add_links(self, source_id: int, links: Iterable[tuple[int, str, str | None, str | None]]) -> None:
+        """Replace the outgoing links of ``source_id``: (target_id, tag, rel, anchor) tuples."""
+        self._queue("unlink", (source_id,))
+        for target_id, tag, rel, anchor in links:
+            self._queue("link", (source_id, target_id, tag, rel, anchor))
+
+    def iter_fetches(self) -> Iterator[FetchRecord]:
+        self.commit()
+        cur = self.conn.execute(
+            "SELECT f.url_id, u.url, u.state, u.found_via, u.crawl_depth, f.status, f.error,"
+            " f.error_detail, f.location, f.content_type, f.content_length, f.body_size, f.truncated,"
+            " f.headers, f.body, f.charset_header, f.charset_meta, f.charset_detected, f.charset_used"
+            " FROM fetches f JOIN urls u ON u.id = f.url_id ORDER BY f.url_id")
+        for row in cur:
+            yield FetchRecord(*row[:12], bool(row[12]), json.loads(row[13] or "[]"), *row[14:])
+
+    def iter_links(self) -> Iterator[tuple[int, int, str, str | None, str | None]]:
+        self.commit()
+        yield from self.conn.execute("SELECT source_id, target_id, tag, rel, anchor FROM links")
+
+    def count(self, table: str) -> int:
+        if table not in {"urls", "fetches", "links", "robots", "sitemaps", "sitemap_entries"}:
+            raise ValueError(table)
+        self.commit()
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # ------------------------------------------------------------------ robots.txt
+    def put_robots(self, origin: str, url: str, *, final_url: str | None, status: int | None,
+                   error: str | None, body: bytes | None) -> None:
+        self.commit()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO robots VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (origin, url, final_url, status, error, compress(body) if body else None, time.time()))
+
+    def iter_robots(self) -> Iterator[dict[str, Any]]:
+        self.commit()
+        for origin, url, final_url, status, error, body, _ in self.conn.execute(
+                "SELECT * FROM robots ORDER BY origin"):
+            yield {"origin": origin, "url": url, "final_url": final_url, "status": status,
+                   "error": error, "body": zlib.decompress(body) if body else b""}
+
+    # ------------------------------------------------------------------ sitemaps
+    def put_sitemap(self, url: str, *, source: str, parent: str | None, status: int | None,
+                    error: str | None, kind: str, content_type: str | None = None,
+                    gzipped: bool = False, raw_size: int | None = None, body: bytes | None = None,
+                    entries: Iterable[dict[str, str]] = ()) -> None:
+        """Store one sitemap file and its entries, replacing an earlier copy."""
+        self.commit()
+        with self.conn:
+            self.conn.execute("BEGIN")
+            old = self.conn.execute("SELECT id FROM sitemaps WHERE url = ?", (url,)).fetchone()
+            if old:
+                self.conn.execute("DELETE FROM sitemap_entries WHERE sitemap_id = ?", (old[0],))
+                self.conn.execute("DELETE FROM sitemaps WHERE id = ?", (old[0],))
+            cur = self.conn.execute(
+                "INSERT INTO sitemaps (url, source, parent, status, error, kind, content_type, gzipped,"
+                " raw_size, size, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, source, parent, status, error, kind, content_type, int(gzipped), raw_size,
+                 len(body) if body is not None else None, compress(body) if body else None, time.time()))
+            sid = cur.lastrowid
+            self.conn.executemany(
+                "INSERT INTO sitemap_entries VALUES (?, ?, ?, ?, ?)",
+                ((sid, e["loc"], e.get("lastmod"), e.get("changefreq"), e.get("priority")) for e in entries))
+
+    def iter_sitemaps(self) -> Iterator[dict[str, Any]]:
+        self.commit()
+        cols = ("id", "url", "source", "parent", "status", "error", "kind", "content_type", "gzipped",
+                "raw_size", "size")
+        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM sitemaps ORDER BY id").fetchall():
+            item = dict(zip(cols, row, strict=True))
+            item["gzipped"] = bool(item["gzipped"])
+            item["entries"] = [
+                {"loc": loc, "lastmod": lastmod, "changefreq": cf, "priority": pr}
+                for loc, lastmod, cf, pr in self.conn.execute(
+                    "SELECT loc, lastmod, changefreq, priority FROM sitemap_entries WHERE sitemap_id = ?"
+                    " ORDER BY rowid", (item["id"],))]
+            yield item
+
+    def sitemap_urls(self) -> set[str]:
+        self.commit()
+        return {row[0] for row in self.conn.execute("SELECT url FROM sitemaps")}

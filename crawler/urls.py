@@ -1,0 +1,81 @@
+"""URL normalisation and crawl scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class BadURL(ValueError):
+    """A URL that cannot be crawled (malformed, or not http/https)."""
+
+
+def normalize(url: str, base: str | None = None) -> str:
+    """Absolute, percent-escaped URL without fragment or default port; empty path becomes "/".
+
+    Query strings are kept in their order: reordering can change what a CMS serves.
+    Raises BadURL for anything that is not an http(s) URL with a host.
+    """
+    url = url.strip()
+    if base is not None:
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(safe_url_string(url))
+        host = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        raise BadURL(str(exc)) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not host:
+        raise BadURL(url)
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(parts.scheme, 0))
+
+
+@dataclass
+class Scope:
+    """Which URLs the crawl fetches: the start hosts (optionally their subdomains), filtered by regex."""
+
+    start_urls: list[str]
+    subdomains: bool = False
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._hosts = {host_port(u) for u in self.start_urls}
+        self._include = [re.compile(p) for p in self.include]
+        self._exclude = [re.compile(p) for p in self.exclude]
+
+    def on_site(self, url: str) -> bool:
+        """Same site as a start URL: same host, same port (http/https default ports count as one)."""
+        host, port = host_port(url)
+        for start_host, start_port in self._hosts:
+            same_port = port == start_port or (port in (80, 443) and start_port in (80, 443))
+            if not same_port:
+                continue
+            if host == start_host or (self.subdomains and host.endswith("." + start_host)):
+                return True
+        return False
+
+    def filtered(self, url: str) -> bool:
+        """True when --include/--exclude rule the URL out."""
+        if self._include and not any(p.search(url) for p in self._include):
+            return True
+        return any(p.search(url) for p in self._exclude)

@@ -1,0 +1,5 @@
+import sys
+
+from govseo.cli import main
+
+sys.exit(main())

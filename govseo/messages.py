@@ -1,0 +1,36 @@
+"""Command-line messages, Chinese first, English with --lang en."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_url": ("不是有效的网址（需要 http:// 或 https:// 开头）：{url}",
+                "not a valid URL (http:// or https:// expected): {url}"),
+    "bad_regex": ("正则表达式无效：{pattern}（{error}）", "invalid regular expression: {pattern} ({error})"),
+    "out_unwritable": ("无法写入输出目录：{path}（{error}）", "cannot write to output directory: {path} ({error})"),
+    "db_unwritable": ("无法写入抓取数据库：{path}（{error}）", "cannot write the crawl store: {path} ({error})"),
+    "start_unreachable": ("无法访问起始网址：{url}（{error}）", "start URL unreachable: {url} ({error})"),
+    "result_unreadable": ("无法读取结果文件：{path}（{error}）", "cannot read result file: {path} ({error})"),
+    "result_schema": ("不是 govseo 的结果文件，或版本不受支持：{path}",
+                      "not a govseo result file, or an unsupported schema version: {path}"),
+    "interrupted": ("已中断；已抓取的内容都保存在数据库中，加 --resume 可继续抓取",
+                    "interrupted; everything fetched is in the store, continue with --resume"),
+    "internal": ("内部错误：{error}（设置 GOVSEO_DEBUG=1 可查看详细信息）",
+                 "internal error: {error} (set GOVSEO_DEBUG=1 for details)"),
+    "progress": ("已抓取 {n} 个网址…", "fetched {n} URLs…"),
+    "crawl_done": ("抓取完成：数据库中共 {pages} 个网址（本次 {now} 个）→ {db}",
+                   "crawl finished: {pages} URLs in the store ({now} this run) → {db}"),
+    "crawl_partial": ("抓取未完成：数据库中共 {pages} 个网址，可用 --resume 继续 → {db}",
+                      "crawl incomplete: {pages} URLs in the store, continue with --resume → {db}"),
+    "audit_done": ("审计完成 → {path}", "audit written → {path}"),
+    "summary": ("{name}：站点得分 {score}/100，{pages} 个网址，错误 {errors} 项、警告 {warnings} 项、提示 {notices} 项",
+                "{name}: site score {score}/100, {pages} URLs, {errors} errors, {warnings} warnings, "
+                "{notices} notices"),
+    "wrote": ("已生成：{path}", "wrote: {path}"),
+    "demo_serving": ("示例门户网站已在 {url} 启动", "sample portal serving at {url}"),
+    "rules_header": ("govseo 规则目录（{n} 条）", "govseo rule catalogue ({n} rules)"),
+}
+
+
+def message(key: str, lang: str = "zh", **params: object) -> str:
+    zh, en = MESSAGES[key]
+    return (en if lang == "en" else zh).format(**params)

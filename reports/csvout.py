@@ -1,0 +1,80 @@
+"""CSV exports of a result document: findings.csv (and pages.csv).
+
+Files are UTF-8 with a BOM (``utf-8-sig``) so Excel opens Chinese text
+correctly, and every cell is neutralised against CSV/formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from typing import Any
+
+from govseo.fileio import atomic_open
+from reports.i18n import normalise_lang
+from reports.view import evidence_text, rule_texts, severity_rank
+
+FINDINGS_COLUMNS: tuple[str, ...] = ("rule", "severity", "url", "message", "evidence", "rule_title")
+PAGES_COLUMNS: tuple[str, ...] = (
+    "url", "status", "depth", "indexable", "in_sitemap", "inlinks", "title", "score", "is_service", "kind",
+)
+
+# OWASP "CSV Injection": a cell starting with one of these may be run as a formula by
+# Excel / LibreOffice / WPS. The full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) are
+# neutralised too, as a cheap precaution: real titles and messages rarely start with them.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(cell: Any) -> str:
+    """The cell as text, prefixed with ``'`` when it would start a spreadsheet formula."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        text = "true" if cell else "false"
+    else:
+        text = cell if isinstance(cell, str) else str(cell)
+    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+
+
+def findings_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+    """The neutralised CSV rows (without the header) of every finding, sorted by severity, rule, URL."""
+    lang = normalise_lang(lang)
+    result = result if isinstance(result, dict) else {}
+    rules_list = result.get("rules") if isinstance(result.get("rules"), list) else []
+    rules = {r.get("id"): r for r in rules_list if isinstance(r, dict)}
+    findings = result.get("findings") if isinstance(result.get("findings"), list) else []
+    rows = []
+    for finding in findings:
+        if not isinstance(finding, dict):
+            continue
+        rule_id = finding.get("rule")
+        rule = rules.get(rule_id) if isinstance(rules.get(rule_id), dict) else {"id": rule_id}
+        message = finding.get("message_en") if lang == "en" and finding.get("message_en") else finding.get("message")
+        severity = finding.get("severity") or rule.get("severity")
+        rows.append([rule_id, severity, finding.get("url"), message, evidence_text(finding.get("evidence")),
+                     rule_texts(rule, lang)["title"]])
+    rows.sort(key=lambda r: (severity_rank(r[1]), str(r[0]), str(r[2]), str(r[3])))
+    return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def write_findings_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    """Write findings.csv atomically; returns the number of data rows written."""
+    rows = findings_rows(result, lang)
+    _write(path, FINDINGS_COLUMNS, rows)
+    return len(rows)
+
+
+def write_pages_csv(result: dict[str, Any], path: str | os.PathLike[str]) -> int:
+    """Write pages.csv (every crawled page, uncapped) atomically; returns the number of data rows."""
+    pages = result.get("pages") if isinstance(result, dict) and isinstance(result.get("pages"), list) else []
+    rows = [[neutralise(page.get(col)) for col in PAGES_COLUMNS] for page in pages if isinstance(page, dict)]
+    rows.sort(key=lambda r: r[0])
+    _write(path, PAGES_COLUMNS, rows)
+    return len(rows)
+
+
+def _write(path: str | os.PathLike[str], header: tuple[str, ...], rows: list[list[str]]) -> None:
+    with atomic_open(path, encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
