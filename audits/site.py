@@ -15,8 +15,8 @@ from typing import Any
 from protego import Protego
 
 from audits.artifacts import PageArtifacts, parse_artifacts
+from crawler.response import media_type
 from crawler.settings import HTML_TYPES
-from crawler.spider import media_type
 from crawler.store import CrawlStore, FetchRecord
 from crawler.urls import BadURL, Scope, normalize, origin
 

@@ -29,8 +29,9 @@ class ParsedSitemap:
     error: str | None = None
 
 
-def inflate(raw: bytes, max_size: int = MAX_SITEMAP_BYTES) -> tuple[bytes, bool]:
+def inflate(raw: bytes, max_size: int | None = None) -> tuple[bytes, bool]:
     """Gunzip ``raw`` when it is gzip data; raise ValueError past ``max_size`` bytes."""
+    max_size = max_size or MAX_SITEMAP_BYTES
     if not raw.startswith(GZIP_MAGIC):
         return raw, False
     try:

@@ -18,16 +18,14 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.decode import decode_html
-from crawler.extract import extract_links, parse_html
-from crawler.settings import HTML_TYPES, TEXT_TYPES, CrawlOptions
+from crawler.response import media_type, summarise
+from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
 from crawler.store import CrawlStore
 from crawler.urls import BadURL, Scope, normalize, origin
 
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
 MAX_SITEMAPS = 1000
-_FOLLOWED_TAGS = {"a", "area", "iframe", "frame", "img", "canonical", "meta-refresh"}
 _ERROR_STATUSES = list(range(400, 600))
 
 
@@ -53,10 +51,6 @@ def classify_failure(failure: Failure) -> str:
         if kind and kind != "other":
             return kind
     return "other"
-
-
-def media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 class PortalSpider(scrapy.Spider):
@@ -122,15 +116,11 @@ class PortalSpider(scrapy.Spider):
                 if sitemap["kind"] == "sitemapindex":
                     yield from self._sitemap_request(entry["loc"], "index", sitemap["url"])
                 else:
-                    yield from self._discover(entry["loc"], None, "sitemap", 0)
+                    yield from self._discover_loc(entry["loc"])
 
     # ------------------------------------------------------------------ scheduling
-    def _discover(self, url: str, base: str | None, via: str, depth: int) -> Iterator[Request]:
-        """Record a URL once; schedule it when it is in scope. Yields at most one request."""
-        try:
-            url = normalize(url, base)
-        except BadURL:
-            return
+    def _discover(self, url: str, via: str, depth: int) -> Iterator[Request]:
+        """Record a normalised URL once; schedule it when it is in scope. Yields at most one request."""
         if url in self.ids:
             return
         if not self.scope.on_site(url):
@@ -145,6 +135,14 @@ class PortalSpider(scrapy.Spider):
         url_id = self.store.add_url(url, "queued", via, depth)
         self.ids[url] = url_id
         yield from self._page_request(url_id, url, depth)
+
+    def _discover_loc(self, loc: str) -> Iterator[Request]:
+        """A sitemap entry: normalise, then discover."""
+        try:
+            url = normalize(loc)
+        except BadURL:
+            return
+        yield from self._discover(url, "sitemap", 0)
 
     def _page_request(self, url_id: int, url: str, depth: int) -> Iterator[Request]:
         url_origin = origin(url)
@@ -251,7 +249,7 @@ class PortalSpider(scrapy.Spider):
         for child in parsed.children:
             yield from self._sitemap_request(child, "index", url)
         for entry in parsed.entries:
-            yield from self._discover(entry["loc"], None, "sitemap", 0)
+            yield from self._discover_loc(entry["loc"])
 
     def sitemap_failed(self, failure: Failure) -> None:
         meta = failure.request.meta
@@ -280,57 +278,19 @@ class PortalSpider(scrapy.Spider):
         url_id, depth = meta["url_id"], meta["depth"]
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, values in response.headers.items() for v in values]
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        length_header = response.headers.get(b"Content-Length")
-        content_length = int(length_header) if length_header and length_header.isdigit() else None
-        kind = media_type(content_type)
-        body = response.body
         truncated = bool(meta.get("truncated"))
-        if truncated:
-            body = body[: self.opts.max_page_bytes]
-        record: dict[str, Any] = {
-            "status": response.status, "content_type": content_type, "content_length": content_length,
-            "body_size": len(body), "truncated": truncated, "headers": headers,
-            "elapsed_ms": (meta.get("download_latency") or 0) * 1000,
-        }
+        body = response.body[: self.opts.max_page_bytes] if truncated else response.body
+        summary = summarise(response.url, response.status, headers, body, truncated=truncated,
+                            elapsed_ms=(meta.get("download_latency") or 0) * 1000)
         links: list[tuple[int, str, str | None, str | None]] = []
         requests: list[Request] = []
-
-        def follow(target: str, tag: str, rel: str | None, anchor: str | None, next_depth: int,
-                   base: str) -> None:
-            try:
-                absolute = normalize(target, base)
-            except BadURL:
-                return
-            requests.extend(self._discover(absolute, None, "redirect" if tag == "redirect" else "link",
-                                           next_depth))
-            links.append((self.ids[absolute], tag, rel, anchor))
-
-        location = response.headers.get(b"Location")
-        if 300 <= response.status < 400 and location:
-            target = location.decode("utf-8", errors="replace")
-            try:
-                record["location"] = normalize(target, response.url)
-            except BadURL:
-                record["location"] = target
-            follow(target, "redirect", None, None, depth, response.url)
-        elif kind in HTML_TYPES or (not kind and body.lstrip()[:1] == b"<"):
-            decoded = decode_html(body, content_type)
-            record.update(body=body, charset_header=decoded.header, charset_meta=decoded.meta,
-                          charset_detected=decoded.detected, charset_used=decoded.used)
-            extracted = extract_links(parse_html(decoded.text))
-            base = response.url
-            if extracted.base:
-                try:
-                    base = normalize(extracted.base, response.url)
-                except BadURL:
-                    pass
-            for link in extracted.links:
-                if link.tag in _FOLLOWED_TAGS:
-                    follow(link.href, link.tag, link.rel, link.anchor, depth + 1, base)
-        elif kind in TEXT_TYPES:
-            record["body"] = body
-        self.store.add_fetch(url_id, **record)
+        for target, tag, rel, anchor in summary.links:
+            if tag == "redirect":
+                requests.extend(self._discover(target, "redirect", depth))
+            else:
+                requests.extend(self._discover(target, "link", depth + 1))
+            links.append((self.ids[target], tag, rel, anchor))
+        self.store.add_fetch(url_id, **summary.record)
         self.store.add_links(url_id, links)
         self.store.set_state(url_id, "done")
         self._fetched()
