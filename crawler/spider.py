@@ -304,6 +304,7 @@ class PortalSpider(scrapy.Spider):
         self._fetched()
 
     def _fetched(self) -> None:
+        self.store.maybe_commit()
         self.pages_fetched += 1
         if self.progress is not None:
             self.progress(self.pages_fetched)

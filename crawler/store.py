@@ -5,8 +5,8 @@ One SQLite file per crawl (WAL, batched writes). Every URL the crawl has seen ge
 redirect hop is the fetch of its own URL, with its Location); links are integer pairs. Raw bodies
 are kept zlib-compressed so new checks never need a re-crawl.
 
-Writes are buffered and committed together, so a crash or ``kill -9`` leaves the store at the
-last commit: consistent, resumable, and missing at most the last batch.
+Writes are buffered and committed together at page boundaries (``maybe_commit``), so a crash or
+``kill -9`` leaves the store at the last commit: consistent, resumable, missing at most the last batch.
 """
 
 from __future__ import annotations
@@ -180,6 +180,10 @@ class CrawlStore:
     def _queue(self, kind: str, row: tuple[Any, ...]) -> None:
         self._pending.setdefault(kind, []).append(row)
         self._pending_count += 1
+
+    def maybe_commit(self) -> None:
+        """Commit when the batch is full or old. Call it only between units of work (a whole page),
+        so that a commit never splits a page's fetch, links and state."""
         if (self._pending_count >= self._batch_size
                 or time.monotonic() - self._last_commit >= self._batch_seconds):
             self.commit()
