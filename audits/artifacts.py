@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.decode import decode_html
-from crawler.extract import parse_html
+from crawler.extract import parse_html, refresh_target
 from crawler.store import FetchRecord
 
 _WS = re.compile(r"\s+")
@@ -31,7 +31,13 @@ class PageArtifacts:
     robots: dict[str, set[str]] = field(default_factory=dict)
     meta: dict[str, list[str]] = field(default_factory=dict)    # lower-cased meta name -> contents
     lang: str | None = None
+    refresh: tuple[float, str | None] | None = None   # (delay seconds, target) of <meta http-equiv=refresh>
     parse_error: str | None = None
+
+    @property
+    def redirects(self) -> bool:
+        """An immediate meta refresh (≤ 5 s) to another URL: engines treat the page as a redirect."""
+        return self.refresh is not None and self.refresh[1] is not None and self.refresh[0] <= 5
 
     @property
     def title(self) -> str | None:
@@ -84,6 +90,15 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
             if "canonical" in (el.get("rel") or "").lower().split() and el.get("href") is not None:
                 art.canonicals.append(el.get("href", "").strip())
         else:
+            if (el.get("http-equiv") or "").strip().lower() == "refresh" and art.refresh is None:
+                content = el.get("content") or ""
+                delay = content.split(";", 1)[0].split(",", 1)[0].strip()
+                try:
+                    seconds = float(delay) if delay else 0.0
+                except ValueError:
+                    seconds = 0.0
+                art.refresh = (seconds, refresh_target(content))
+                continue
             name = (el.get("name") or "").strip().lower()
             if not name:
                 continue

@@ -41,8 +41,8 @@ class Page:
 
     @property
     def ok_html(self) -> bool:
-        """An HTML page that answered 200: what content rules judge."""
-        return self.record.status == 200 and self.artifacts is not None
+        """An HTML page that answered 200 and is not a meta-refresh redirect: what content rules judge."""
+        return self.record.status == 200 and self.artifacts is not None and not self.artifacts.redirects
 
     @property
     def is_error(self) -> bool:
@@ -125,7 +125,8 @@ class Site:
         return target if target != page.url else None
 
     def indexable(self, page: Page) -> bool:
-        """200 HTML, no noindex, not canonicalised elsewhere, not blocked for Baiduspider or Googlebot."""
+        """200 HTML, no meta-refresh redirect, no noindex, not canonicalised elsewhere, and not blocked for
+        Baiduspider or Googlebot (each by its own robots.txt group)."""
         return bool(page.ok_html and page.artifacts and not page.artifacts.noindex
                     and self.canonical_target(page) is None and not self.blocked_for(page.url))
 

@@ -30,3 +30,14 @@ def test_h1_missing_or_several_different(tmp_path):
 def test_error_pages_are_not_judged_for_content(tmp_path):
     site = build_site(tmp_path, {"/": page(body='<a href="/gone">x</a>')})
     assert run_rule(site, "h1-missing") == {} and run_rule(site, "description-missing") == {}
+
+
+def test_meta_refresh_stubs_are_redirects_not_pages(tmp_path):
+    site = build_site(tmp_path, {
+        "/": page(body='<a href="/stub">旧栏目</a><a href="/slow">慢</a>'),
+        "/stub": '<html><head><meta http-equiv="refresh" content="0; url=/"></head></html>',
+        # near miss: a page that refreshes itself every minute is a page
+        "/slow": page(description=None, head='<meta http-equiv="refresh" content="60">'),
+    })
+    assert set(run_rule(site, "description-missing")) == {"/slow"}
+    assert not site.indexable(site.page("http://portal.test/stub"))
