@@ -125,6 +125,8 @@ def build_result(site: Site, config: Config) -> dict[str, Any]:
                    "fix": rule.fix.en},
             "status": outcome.status, "count": len([f for f in findings if f.rule == rule.id]), "error": error,
         })
+    order = {rule.id: i for i, (rule, _, _) in enumerate(outcomes)}
+    findings.sort(key=lambda f: (order[f.rule], f.url))
     options = site.options
     return {
         "schema_version": SCHEMA_VERSION,

@@ -188,6 +188,7 @@ def load_site(store: CrawlStore) -> Site:
                 media_type(record.content_type) in HTML_TYPES or not record.content_type):
             page.artifacts = parse_artifacts(record)
         pages[page.id] = page
+    pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
     links = [Link(*row) for row in store.iter_links()]
     robots = {}
     for row in store.iter_robots():

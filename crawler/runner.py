@@ -12,11 +12,15 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.settings import CrawlOptions, scrapy_settings
 from crawler.spider import PortalSpider
-from crawler.store import CrawlStore, StoreError
+from crawler.store import CrawlStore
 
 
 class CrawlError(Exception):
-    """The crawl cannot start or produced nothing usable; the message is one line for the user."""
+    """The crawl cannot start; ``key``/``params`` name the reason for the command line to word."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(f"{key}: {params}")
+        self.key, self.params = key, params
 
 
 @dataclass
@@ -34,10 +38,10 @@ def open_store(db: Path, opts: CrawlOptions, resume: bool) -> CrawlStore:
     if existed and previous is not None:
         if not resume:
             store.close()
-            raise CrawlError(f"store already holds a crawl: {db} (use --resume, or a new file)")
+            raise CrawlError("store_busy", path=db)
         if sorted(previous["start_urls"]) != sorted(opts.start_urls):
             store.close()
-            raise CrawlError(f"store holds a crawl of other start URLs: {', '.join(previous['start_urls'])}")
+            raise CrawlError("store_other_urls", urls=", ".join(previous["start_urls"]))
     store.set_meta("options", opts.to_json())
     if store.get_meta("started_at") is None:
         store.set_meta("started_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
@@ -47,10 +51,7 @@ def open_store(db: Path, opts: CrawlOptions, resume: bool) -> CrawlStore:
 
 def run_crawl(opts: CrawlOptions, db: Path, *, resume: bool = False,
               progress: Callable[[int], None] | None = None) -> CrawlSummary:
-    try:
-        store = open_store(db, opts, resume)
-    except StoreError as exc:
-        raise CrawlError(str(exc)) from exc
+    store = open_store(db, opts, resume)
     process = CrawlerProcess({**scrapy_settings(opts), "LOG_INSTALL_ROOT_HANDLER": False})
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, store=store, options=opts, progress=progress)

@@ -104,7 +104,14 @@ _INSERTS = {
 
 
 class StoreError(Exception):
-    """The store cannot be opened or is not a govseo crawl store."""
+    """The store cannot be opened or is not a govseo crawl store.
+
+    ``kind`` (missing | unusable | foreign | schema) lets the command line word it for the user.
+    """
+
+    def __init__(self, message: str, kind: str, path: Path, detail: str = "") -> None:
+        super().__init__(message)
+        self.kind, self.path, self.detail = kind, path, detail
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,7 @@ class CrawlStore:
                  batch_seconds: float = 1.0) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
-            raise StoreError(f"crawl store not found: {self.path}")
+            raise StoreError(f"crawl store not found: {self.path}", "missing", self.path)
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -160,13 +167,15 @@ class CrawlStore:
                 self.conn.executescript(_SCHEMA)
             version = self.get_meta("schema_version")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"not a usable crawl store: {self.path} ({exc})") from exc
+            raise StoreError(f"not a usable crawl store: {self.path} ({exc})", "unusable", self.path,
+                             str(exc)) from exc
         if version is None:
             if not create:
-                raise StoreError(f"not a govseo crawl store: {self.path}")
+                raise StoreError(f"not a govseo crawl store: {self.path}", "foreign", self.path)
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(version) != SCHEMA_VERSION:
-            raise StoreError(f"crawl store schema {version} is not supported (expected {SCHEMA_VERSION})")
+            raise StoreError(f"crawl store schema {version} is not supported (expected {SCHEMA_VERSION})",
+                             "schema", self.path, str(version))
         self._batch_size = batch_size
         self._batch_seconds = batch_seconds
         self._pending: dict[str, list[tuple[Any, ...]]] = {}

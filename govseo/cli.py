@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from crawler.store import StoreError
 from govseo import __version__
 from govseo.config import Config, ConfigError, load_config
 from govseo.messages import message
@@ -145,37 +146,35 @@ def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str) -> None:
     try:
         summary = run_crawl(opts, db, resume=args.resume, progress=progress)
     except CrawlError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(message(exc.key, lang, **exc.params)) from exc
     if not summary.start_ok:
         raise UsageError(message("start_unreachable", lang, url=opts.start_urls[0],
-                                 error=_start_error(db, opts.start_urls[0])))
+                                 error=_start_error(db, opts.start_urls[0], lang)))
     key = "crawl_done" if summary.finished else "crawl_partial"
     print(message(key, lang, pages=summary.pages, now=summary.fetched_now, db=db), file=sys.stderr)
     if not summary.finished:
         raise KeyboardInterrupt
 
 
-def _start_error(db: Path, url: str) -> str:
+def _start_error(db: Path, url: str, lang: str) -> str:
+    """Why the start URL failed, in the user's language."""
+    from audits.rules.http_error import ERROR_NAMES
     from crawler.store import CrawlStore
 
     store = CrawlStore(db, create=False)
     try:
         for record in store.iter_fetches():
             if record.url == url:
-                return record.error or str(record.status)
+                return ERROR_NAMES.get(record.error or "other", ERROR_NAMES["other"]).get(lang)
     finally:
         store.close()
-    return "no answer"
+    return ERROR_NAMES["other"].get(lang)
 
 
 def _audit(db: Path, config: Config, lang: str) -> dict[str, Any]:
     from audits.engine import audit_store
-    from crawler.store import StoreError
 
-    try:
-        return audit_store(db, config)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+    return audit_store(db, config)
 
 
 def _write_reports(result: dict[str, Any], out: Path, lang: str) -> list[Path]:
@@ -289,8 +288,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return COMMANDS[args.command](args, config, lang)
-    except (UsageError, ConfigError) as exc:
+    except UsageError as exc:
         print(f"govseo: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"govseo: {message(exc.key, lang, **exc.params)}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"govseo: {message('store_' + exc.kind, lang, path=exc.path, detail=exc.detail)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"govseo: {message('interrupted', lang)}", file=sys.stderr)

@@ -18,7 +18,13 @@ SEVERITY_CHOICES = ("off", "notice", "warning", "error")
 
 
 class ConfigError(ValueError):
-    """govseo.toml is unreadable or names something unknown."""
+    """govseo.toml is unreadable or names something unknown; ``key`` and ``params`` word it for the user."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        from govseo.messages import message
+
+        super().__init__(message(key, "en", **params))
+        self.key, self.params = key, params
 
 
 @dataclass
@@ -34,24 +40,24 @@ def load_config(path: str | Path | None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError("config_missing", path=path) from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        raise ConfigError("config_unreadable", path=path, detail=exc) from exc
     config = Config(crawl=dict(data.get("crawl", {})), rules={})
     from audits.rules import RULES_BY_ID
 
     for rule_id, overrides in (data.get("rules") or {}).items():
         rule = RULES_BY_ID.get(rule_id)
         if rule is None:
-            raise ConfigError(f"{path}: unknown rule id [rules.{rule_id}]")
+            raise ConfigError("config_rule", path=path, rule=rule_id)
         if not isinstance(overrides, dict):
-            raise ConfigError(f"{path}: [rules.{rule_id}] must be a table")
+            raise ConfigError("config_value", path=path, rule=rule_id, detail="must be a table")
         for key, value in overrides.items():
             if key == "severity":
                 if value not in SEVERITY_CHOICES:
-                    raise ConfigError(f"{path}: [rules.{rule_id}] severity must be one of "
-                                      f"{', '.join(SEVERITY_CHOICES)}")
+                    raise ConfigError("config_value", path=path, rule=rule_id,
+                                      detail=f"severity = {', '.join(SEVERITY_CHOICES)}")
             elif key not in rule.params:
-                raise ConfigError(f"{path}: [rules.{rule_id}] has no parameter {key!r}")
+                raise ConfigError("config_value", path=path, rule=rule_id, detail=f"no parameter {key!r}")
         config.rules[rule_id] = dict(overrides)
     return config

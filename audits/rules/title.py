@@ -45,6 +45,7 @@ def check_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     for title, urls in by_title.items():
         if len(urls) < 2:
             continue
+        urls.sort()
         for url in urls:
             others = [u for u in urls if u != url]
             yield Finding(DUPLICATE.id, url,
