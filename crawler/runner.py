@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,8 +66,6 @@ def run_crawl(opts: CrawlOptions, db: Path, *, resume: bool = False,
         start_ok = _start_answered(store, opts.start_urls)
         pages = store.count("fetches")
         store.close()
-    if not finished:
-        print(f"crawl interrupted ({reason}); resume with --resume", file=sys.stderr)
     return CrawlSummary(pages, fetched_now, finished, start_ok)
 
 

@@ -72,3 +72,20 @@ def test_sigkill_then_resume_matches_uninterrupted_crawl(portal, portal_crawl, t
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT value FROM meta WHERE key = 'finished'").fetchone()[0] == "1"
     conn.close()
+
+
+def test_ctrl_c_stops_cleanly_and_resume_completes(portal, portal_crawl, tmp_path):
+    db = tmp_path / "interrupted.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govseo", "crawl", portal, "--db", str(db), "--concurrency", "1",
+         "--delay", "0.05", "--no-autothrottle"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True)
+    deadline = time.monotonic() + 60
+    while count_fetches(db) < 10 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "--resume" in err and "Traceback" not in err
+    govseo("crawl", portal, "--db", str(db), "--quiet", "--resume")
+    assert snapshot(db) == snapshot(portal_crawl)
