@@ -63,9 +63,9 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": True,
         "HTTPCACHE_ENABLED": False,
+        # Crawl depth is the spider's own (meta "govseo_depth"); Scrapy's depth middleware is not used.
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
         "DEPTH_LIMIT": 0,
-        "DEPTH_PRIORITY": 0,
-        "DEPTH_STATS_VERBOSE": False,
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "JOBDIR": None,

@@ -149,7 +149,7 @@ class PortalSpider(scrapy.Spider):
         request = Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
             priority=-depth,
-            meta={"govseo": "page", "url_id": url_id, "depth": depth, "dont_redirect": True,
+            meta={"govseo": "page", "url_id": url_id, "govseo_depth": depth, "dont_redirect": True,
                   "handle_httpstatus_all": True, "received": 0},
         )
         if url_origin not in self.robots:
@@ -275,7 +275,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Request]:
         meta = response.meta
-        url_id, depth = meta["url_id"], meta["depth"]
+        url_id, depth = meta["url_id"], meta["govseo_depth"]
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, values in response.headers.items() for v in values]
         truncated = bool(meta.get("truncated"))

@@ -1,0 +1,84 @@
+"""Crawl scope and politeness options, each against a real local server."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from conftest import govseo
+from routeserver import serve_routes
+
+
+def states(db) -> dict[str, str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {url.split("/", 3)[3]: state for url, state in conn.execute("SELECT url, state FROM urls")}
+    finally:
+        conn.close()
+
+
+def fetched(db) -> dict[str, tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return {url.split("/", 3)[3]: (status, error) for url, status, error in conn.execute(
+            "SELECT u.url, f.status, f.error FROM fetches f JOIN urls u ON u.id = f.url_id")}
+    finally:
+        conn.close()
+
+
+def chain(n: int) -> dict[str, str]:
+    """/, /p1 ... /pN, each page linking to the next and to /private/x."""
+    routes = {"/robots.txt": (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\n")}
+    for i in range(n + 1):
+        path = "/" if i == 0 else f"/p{i}"
+        routes[path] = f'<html><title>第{i}页</title><a href="/p{i + 1}">下一页</a><a href="/private/x">内部</a></html>'
+    routes["/private/x"] = "<html><title>内部</title></html>"
+    return routes
+
+
+def test_robots_txt_is_obeyed_unless_ignored(tmp_path):
+    with serve_routes(chain(2)) as base:
+        govseo("crawl", base, "--db", str(tmp_path / "a.sqlite"), "--quiet")
+        govseo("crawl", base, "--db", str(tmp_path / "b.sqlite"), "--quiet", "--ignore-robots")
+    assert states(tmp_path / "a.sqlite")["private/x"] == "blocked"
+    assert "private/x" not in fetched(tmp_path / "a.sqlite")
+    assert fetched(tmp_path / "b.sqlite")["private/x"] == (200, None)
+
+
+def test_max_depth_and_max_pages(tmp_path):
+    with serve_routes(chain(8)) as base:
+        govseo("crawl", base, "--db", str(tmp_path / "d.sqlite"), "--quiet", "--max-depth", "3")
+        govseo("crawl", base, "--db", str(tmp_path / "p.sqlite"), "--quiet", "--max-pages", "4")
+    by_depth = fetched(tmp_path / "d.sqlite")
+    assert {"", "p1", "p2", "p3"} <= set(by_depth) and "p4" not in by_depth
+    assert states(tmp_path / "d.sqlite")["p4"] == "limit"
+    assert len(fetched(tmp_path / "p.sqlite")) == 4
+
+
+def test_include_and_exclude(tmp_path):
+    routes = {"/": '<a href="/news/1">新闻</a><a href="/bsfw/1">办事</a><a href="/bsfw/search?q=1">搜索</a>',
+              "/news/1": "<title>新闻</title>", "/bsfw/1": "<title>办事</title>", "/bsfw/search?q=1": "<p>x</p>"}
+    with serve_routes(routes) as base:
+        govseo("crawl", base, "--db", str(tmp_path / "i.sqlite"), "--quiet", "--include", r"/(bsfw/.*)?$",
+               "--exclude", r"search")
+    got = states(tmp_path / "i.sqlite")
+    assert got["bsfw/1"] == "done" and got["news/1"] == "excluded" and got["bsfw/search?q=1"] == "excluded"
+
+
+def test_user_agent_and_timeout(tmp_path):
+    seen: list[str] = []
+
+    def record(handler):
+        seen.append(handler.headers.get("User-Agent", ""))
+        return 200, [("Content-Type", "text/html")], b'<a href="/slow">slow</a><a href="/fine">fine</a>'
+
+    def slow(handler):
+        time.sleep(3)
+        return 200, [("Content-Type", "text/html")], b"late"
+
+    with serve_routes({"/": record, "/slow": slow, "/fine": "<title>ok</title>"}) as base:
+        govseo("crawl", base, "--db", str(tmp_path / "t.sqlite"), "--quiet", "--timeout", "1")
+        govseo("crawl", base, "--db", str(tmp_path / "u.sqlite"), "--quiet", "--user-agent", "MyPortalAudit/2")
+    got = fetched(tmp_path / "t.sqlite")
+    assert got["slow"] == (None, "timeout") and got["fine"] == (200, None)
+    assert seen[0].startswith("govseo/") and seen[1] == "MyPortalAudit/2"
