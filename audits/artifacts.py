@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from crawler.decode import decode_html
 from crawler.extract import parse_html, refresh_target
 from crawler.store import FetchRecord
@@ -32,7 +34,25 @@ class PageArtifacts:
     meta: dict[str, list[str]] = field(default_factory=dict)    # lower-cased meta name -> contents
     lang: str | None = None
     refresh: tuple[float, str | None] | None = None   # (delay seconds, target) of <meta http-equiv=refresh>
+    images: list[tuple[str, str | None]] = field(default_factory=list)   # (src, alt or None when absent)
+    json_ld: list[str] = field(default_factory=list)  # raw <script type="application/ld+json"> texts
+    scripts: int = 0                 # <script> elements, <head> included
+    script_chars: int = 0            # characters of inline script code
+    script_srcs: list[str] = field(default_factory=list)   # src of external scripts
+    ajax: bool = False               # inline code fetches content ($.ajax, fetch, XMLHttpRequest, .load…)
+    blocks: list[str] = field(default_factory=list)   # visible text, one entry per block-level element line
+    breadcrumb: str | None = None    # text of the breadcrumb (当前位置 …) if found
+    placeholders: int = 0            # empty content containers waiting for scripts (id/class content, app…)
     parse_error: str | None = None
+
+    @property
+    def text(self) -> str:
+        """All visible text (template included), blocks joined by newlines."""
+        return "\n".join(self.blocks)
+
+    def meta_value(self, name: str) -> str | None:
+        values = self.meta.get(name.lower())
+        return values[0] if values else None
 
     @property
     def redirects(self) -> bool:
@@ -66,6 +86,65 @@ def x_robots_tag(values: list[str]) -> dict[str, set[str]]:
             agent, value = match.group(1).lower(), match.group(2)
         result.setdefault(agent, set()).update(_directives(value))
     return result
+
+
+# Elements whose text is not visible page text.
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "select", "option", "textarea"})
+# Elements that start a new line of text.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
+    "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul", "iframe", "frame", "body", "html",
+})
+_PLACEHOLDER_HINT = re.compile(r"(^|[-_ ])(app|root|content|main|container|guide|detail|zoom|loading)([-_ ]|$)", re.I)
+_CRUMB_HINT = re.compile(r"crumb|position|location|dqwz|weizhi|path", re.I)
+_AJAX = re.compile(r"\$\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|XMLHttpRequest|\baxios\b|\.load\s*\(", re.I)
+_CRUMB_TEXT = re.compile(r"^\s*(当前位置|您的位置|所在位置|您现在的位置)")
+
+
+def _walk(art: PageArtifacts, body: etree._Element) -> None:
+    """One pass over the body: visible text blocks, images, scripts, placeholders, breadcrumb."""
+    line: list[str] = []
+    skip_depth = 0
+
+    def flush() -> None:
+        text = clean("".join(line))
+        if text:
+            art.blocks.append(text)
+        line.clear()
+
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _INVISIBLE:
+                skip_depth += 1
+                continue
+            if skip_depth:
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if tag == "img":
+                art.images.append(((el.get("src") or "").strip(), el.get("alt")))
+            elif tag in ("div", "section", "main", "article") and not len(el) and not (el.text or "").strip():
+                hint = f"{el.get('id') or ''} {el.get('class') or ''}"
+                if _PLACEHOLDER_HINT.search(hint):
+                    art.placeholders += 1
+            if art.breadcrumb is None and tag in ("div", "p", "nav", "span", "ol", "ul"):
+                hint = f"{el.get('id') or ''} {el.get('class') or ''}"
+                if _CRUMB_HINT.search(hint):
+                    art.breadcrumb = clean(el.text_content())[:300] or None
+            if el.text:
+                line.append(el.text)
+        else:
+            if tag in _INVISIBLE:
+                skip_depth -= 1
+            elif not skip_depth and tag in BLOCK_TAGS:
+                flush()
+            if el.tail and not skip_depth and el is not body:
+                line.append(el.tail)
+    flush()
+    if art.breadcrumb is None:
+        art.breadcrumb = next((b for b in art.blocks[:40] if _CRUMB_TEXT.match(b)), None)
 
 
 def parse_artifacts(record: FetchRecord) -> PageArtifacts:
@@ -108,4 +187,16 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
                 art.descriptions.append(clean(content))
             elif name in ROBOTS_META_NAMES:
                 art.robots.setdefault(name, set()).update(_directives(content))
+    for script in doc.iter("script"):
+        art.scripts += 1
+        code = script.text or ""
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            art.json_ld.append(code)
+            continue
+        if script.get("src"):
+            art.script_srcs.append(script.get("src", "").strip())
+        art.script_chars += len(code)
+        art.ajax = art.ajax or bool(code and _AJAX.search(code))
+    body = doc.find("body")
+    _walk(art, body if body is not None else doc)
     return art

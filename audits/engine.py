@@ -20,7 +20,6 @@ from govseo.config import Config
 from govseo.fileio import atomic_open
 
 SCHEMA_VERSION = 1
-_TITLE_SEPARATORS = ("_", "|", "｜", " - ", "—", "－")
 
 
 def _applicable(rule: Rule, site: Site) -> int:
@@ -66,21 +65,6 @@ def run_rules(site: Site, config: Config,
 
 def _rank(severity: str | None) -> int:
     return {"notice": 1, "warning": 2, "error": 3}.get(severity or "", 0)
-
-
-def site_name(site: Site) -> str:
-    home = site.page(site.home)
-    if home is not None and home.artifacts is not None:
-        names = home.artifacts.meta.get("sitename")
-        if names and names[0]:
-            return names[0]
-        title = home.artifacts.title or ""
-        for sep in _TITLE_SEPARATORS:
-            if sep in title:
-                title = title.split(sep)[-1].strip()
-        if title:
-            return title
-    return site.home
 
 
 def _page_kind(site: Site, page: Any) -> str:
@@ -138,7 +122,7 @@ def build_result(site: Site, config: Config) -> dict[str, Any]:
             "settings": {k: options.get(k) for k in ("max_pages", "max_depth", "concurrency", "delay",
                                                      "obey_robots", "subdomains", "include", "exclude")},
         },
-        "site": {"url": site.home, "name": site_name(site), "score": site_score(categories),
+        "site": {"url": site.home, "name": site.name, "score": site_score(categories),
                  "categories": categories},
         "rules": rules,
         "findings": [{"rule": f.rule, "severity": f.severity, "url": f.url, "message": f.message.zh,

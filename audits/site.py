@@ -7,19 +7,27 @@ functions over it.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 from protego import Protego
 
 from audits.artifacts import PageArtifacts, parse_artifacts
+from audits.graph import link_scores
+from audits.pagetype import classify
+from audits.robotstxt import parse as parse_robots
+from audits.text.keywords import KeyTerms
+from audits.text.template import TemplateDetector
+from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.response import media_type
 from crawler.settings import HTML_TYPES
 from crawler.store import CrawlStore, FetchRecord
 from crawler.urls import BadURL, Scope, normalize, origin
 
+TITLE_SEPARATORS = ("_", "|", "｜", " - ", "—", "－", "--")
 # Edges a visitor can click (or is sent along); redirects cost no click.
 CLICK_TAGS = frozenset({"a", "area", "iframe", "frame", "meta-refresh"})
 ENGINES = {"baiduspider": "Baiduspider", "googlebot": "Googlebot"}
@@ -101,6 +109,129 @@ class Site:
     def html_pages(self) -> list[Page]:
         return [p for p in self.pages.values() if p.ok_html]
 
+    # ------------------------------------------------------------------ text and page types
+    @cached_property
+    def template(self) -> TemplateDetector:
+        """Text blocks repeated across the site's pages (nav, footer, sidebars)."""
+        detector = TemplateDetector()
+        for page in self.html_pages():
+            detector.add(page.id, page.artifacts.blocks if page.artifacts else [])
+        detector.finalise()
+        return detector
+
+    @cached_property
+    def _main_blocks(self) -> dict[int, list[str]]:
+        template = self.template
+        return {p.id: [b for b in p.artifacts.blocks if not template.is_template(b)]
+                for p in self.html_pages() if p.artifacts is not None}
+
+    def main_blocks(self, page: Page) -> list[str]:
+        """The page's own text blocks, the site template removed."""
+        return self._main_blocks.get(page.id, [])
+
+    def main_text(self, page: Page) -> str:
+        return "\n".join(self.main_blocks(page))
+
+    @cached_property
+    def kinds(self) -> dict[int, str]:
+        """Page type of every 200 HTML page (see audits/pagetype.py)."""
+        starts = set(self.start_urls)
+        result = {}
+        for page in self.html_pages():
+            if page.id in self.fragments:
+                result[page.id] = "other"     # a framed part of another page
+                continue
+            path = page.url[len(origin(page.url)):]
+            result[page.id] = classify(page.url, path, page.url in starts, page.artifacts, self.main_blocks(page))
+        return result
+
+    def kind(self, page: Page) -> str | None:
+        return self.kinds.get(page.id)
+
+    @cached_property
+    def image_uses(self) -> Counter[int]:
+        """How many <img> links point at each URL (template images are used on many pages)."""
+        return Counter(link.target for link in self.links if link.tag == "img")
+
+    @cached_property
+    def fragments(self) -> set[int]:
+        """Pages reached only as a frame or iframe of another page: parts of that page, not pages of their own."""
+        tags: dict[int, set[str]] = {}
+        for link in self.links:
+            if link.source != link.target and link.tag in CLICK_TAGS:
+                tags.setdefault(link.target, set()).add(link.tag)
+        return {uid for uid, found in tags.items() if found <= {"iframe", "frame"}}
+
+    # ------------------------------------------------------------------ link graph
+    @cached_property
+    def inlink_sources(self) -> dict[int, set[int]]:
+        """Target id -> ids of the other pages that link to it (clickable links only)."""
+        result: dict[int, set[int]] = {}
+        for link in self.links:
+            if link.tag in CLICK_TAGS and link.source != link.target:
+                result.setdefault(link.target, set()).add(link.source)
+        return result
+
+    @cached_property
+    def link_scores(self) -> dict[int, float]:
+        """Internal link score 0-100 (log-scaled PageRank) of every fetched in-scope URL."""
+        ids = sorted(self.pages)
+        index = {uid: i for i, uid in enumerate(ids)}
+        pairs = [(index[s], index[t]) for s, t in zip(*_link_arrays(self), strict=True)
+                 if s in index and t in index]
+        sources = np.array([s for s, _ in pairs], dtype=np.int64)
+        targets = np.array([t for _, t in pairs], dtype=np.int64)
+        scores = link_scores(len(ids), sources, targets)
+        return {uid: float(scores[i]) for uid, i in index.items()}
+
+    @cached_property
+    def name(self) -> str:
+        """The site's name: SiteName meta of the home page, else the last segment of its title."""
+        home = self.page(self.home)
+        if home is not None and home.artifacts is not None:
+            declared = home.artifacts.meta_value("sitename")
+            if declared:
+                return declared
+            title = home.artifacts.title or ""
+            for sep in TITLE_SEPARATORS:
+                if sep in title:
+                    title = title.split(sep)[-1].strip()
+            if title:
+                return title
+        return self.home
+
+    @cached_property
+    def name_terms(self) -> list[str]:
+        return self.tokenizer.terms(self.name)
+
+    @cached_property
+    def key_terms(self) -> KeyTerms:
+        """TF-IDF extractor with IDF fitted on this site's pages (words on every page weigh little)."""
+        return KeyTerms(self.tokenizer).fit(self._terms.values())
+
+    def title_terms(self, page: Page) -> list[str]:
+        return self.tokenizer.terms(page.artifacts.title or "") if page.artifacts else []
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        return get_tokenizer()
+
+    @cached_property
+    def _segmented(self) -> dict[int, tuple[list[str], int]]:
+        return {pid: self.tokenizer.terms_and_words("\n".join(blocks)) for pid, blocks in self._main_blocks.items()}
+
+    @cached_property
+    def _terms(self) -> dict[int, list[str]]:
+        return {pid: terms for pid, (terms, _) in self._segmented.items()}
+
+    def word_count(self, page: Page) -> int:
+        """Word tokens of the main text, stop-words included (keyword density's denominator)."""
+        return self._segmented.get(page.id, ([], 0))[1]
+
+    def terms(self, page: Page) -> list[str]:
+        """Word tokens (jieba, stop-words and numbers removed) of the page's main text, segmented once."""
+        return self._terms.get(page.id, [])
+
     # ------------------------------------------------------------------ robots.txt
     def robots_parser(self, url: str) -> Protego | None:
         row = self.robots.get(origin(url))
@@ -135,12 +266,17 @@ class Site:
         return {p.id for p in self.pages.values() if self.indexable(p)}
 
 
+def _link_arrays(site: Site) -> tuple[list[int], list[int]]:
+    return ([link.source for link in site.links if link.tag in CLICK_TAGS or link.tag == "redirect"],
+            [link.target for link in site.links if link.tag in CLICK_TAGS or link.tag == "redirect"])
+
+
 def _parse_robots(row: dict[str, Any]) -> Protego | None:
     if row["status"] is None or row["status"] >= 400 or not row["body"]:
         return None
     try:
-        return Protego.parse(row["body"].decode("utf-8", errors="replace"))
-    except Exception:
+        return parse_robots(row["body"])
+    except Exception:  # protego is lenient; hostile bytes still must not end the audit
         return None
 
 
@@ -194,7 +330,7 @@ def load_site(store: CrawlStore) -> Site:
     for row in store.iter_robots():
         row["parser"] = _parse_robots(row)
         robots[row["origin"]] = row
-    sitemaps = list(store.iter_sitemaps())
+    sitemaps = list(store.iter_sitemaps(with_body=True))
     site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps)
     for sitemap in sitemaps:
         if sitemap["kind"] in ("urlset", "txt"):
@@ -204,12 +340,8 @@ def load_site(store: CrawlStore) -> Site:
                 except BadURL:
                     continue
     depths = compute_depths(site)
-    inlink_sources: dict[int, set[int]] = {}
-    for link in links:
-        if link.tag in CLICK_TAGS and link.source != link.target:
-            inlink_sources.setdefault(link.target, set()).add(link.source)
     for page in pages.values():
         page.depth = depths.get(page.id)
-        page.inlinks = len(inlink_sources.get(page.id, ()))
+        page.inlinks = len(site.inlink_sources.get(page.id, ()))
         page.in_sitemap = page.url in site.sitemap_locs
     return site

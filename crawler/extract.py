@@ -10,6 +10,7 @@ from lxml import etree
 
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']+)["']?\s*$""", re.I)
 _WS = re.compile(r"\s+")
+_CLOSING = re.compile(r"</(html|body)\s*>", re.I)
 _TAG_ATTR = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src"}
 MAX_ANCHOR = 200
 
@@ -32,6 +33,8 @@ def parse_html(text: str) -> etree._Element | None:
     """Parse decoded HTML leniently; None when there is nothing to parse."""
     if not text.strip():
         return None
+    # A stray </html> or </body> (CMS includes) makes libxml2 drop everything after it; browsers don't.
+    text = _CLOSING.sub("", text)
     try:
         return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):

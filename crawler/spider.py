@@ -185,7 +185,8 @@ class PortalSpider(scrapy.Spider):
         if status is None or status >= 400 or not body:
             return None
         try:
-            return Protego.parse(body.decode("utf-8", errors="replace"))
+            text = body[:512 * 1024].decode("utf-8", errors="replace")   # Google reads 500 KiB of UTF-8
+            return Protego.parse(text.removeprefix("\ufeff"))
         except Exception:  # protego is lenient, but hostile bytes must never end the crawl
             return None
 

@@ -323,13 +323,16 @@ class CrawlStore:
                 "INSERT INTO sitemap_entries VALUES (?, ?, ?, ?, ?)",
                 ((sid, e["loc"], e.get("lastmod"), e.get("changefreq"), e.get("priority")) for e in entries))
 
-    def iter_sitemaps(self) -> Iterator[dict[str, Any]]:
+    def iter_sitemaps(self, with_body: bool = False) -> Iterator[dict[str, Any]]:
         self.commit()
         cols = ("id", "url", "source", "parent", "status", "error", "kind", "content_type", "gzipped",
-                "raw_size", "size")
+                "raw_size", "size", "body")
         for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM sitemaps ORDER BY id").fetchall():
             item = dict(zip(cols, row, strict=True))
             item["gzipped"] = bool(item["gzipped"])
+            body = item.pop("body")
+            if with_body:
+                item["body"] = zlib.decompress(body) if body else b""
             item["entries"] = [
                 {"loc": loc, "lastmod": lastmod, "changefreq": cf, "priority": pr}
                 for loc, lastmod, cf, pr in self.conn.execute(

@@ -15,7 +15,7 @@ from audits.site import Site, load_site
 from crawler.response import summarise
 from crawler.sitemaps import parse_sitemap
 from crawler.store import CrawlStore
-from crawler.urls import Scope, normalize, origin
+from crawler.urls import BadURL, Scope, normalize, origin
 
 BASE = "http://portal.test/"
 Route = str | bytes | tuple[int, list[tuple[str, str]], bytes]
@@ -101,7 +101,10 @@ def build_store(db: Path, routes: dict[str, Route], *, start: str = BASE, obey_r
                           entries=parsed.entries or [{"loc": c} for c in parsed.children])
         sitemap_queue += [(c, "index") for c in parsed.children]
         for entry in parsed.entries:
-            discover(normalize(entry["loc"]), "sitemap", 0)
+            try:
+                discover(normalize(entry["loc"]), "sitemap", 0)
+            except BadURL:
+                continue
     while queue:
         url, depth = queue.popleft()
         uid = ids[url]

@@ -538,7 +538,13 @@ CHECKS: dict[str, Callable[[View], bool]] = {
     "not-in-sitemap": lambda v: v.entry["indexable"] and v.entry["depth"] >= 0 and not v.entry["in_sitemap"],
     "orphan-page": lambda v: v.entry["in_sitemap"] and v.path not in v.c.inlinks,
     "deep-page": lambda v: v.entry["depth"] > (3 if v.service else 5),
-    "weak-internal-links": lambda v: v.service and len(v.c.inlinks.get(v.path, set()) - {v.path}) < 2,
+    # fewer than 2 linking pages, or (a proxy for the bottom 10% of PageRank) 3+ clicks deep
+    "weak-internal-links": lambda v: v.service and (len(v.c.inlinks.get(v.path, set()) - {v.path}) < 2
+                                                    or v.entry["depth"] >= 3 or v.entry["depth"] < 0),
+    # none of the body's five most frequent CJK bigrams is in the title
+    "keyword-focus": lambda v: v.kind in ("article", "service") and bool(v.title) and not any(bigram in v.title.replace(SITE_NAME, "") for bigram, _ in Counter(
+        v.main[i:i + 2] for i in range(len(v.main) - 1)
+        if all("\u4e00" <= ch <= "\u9fff" for ch in v.main[i:i + 2])).most_common(5)),
     "gov-meta-missing": lambda v: v.gov_meta_missing(),
     "gov-meta-invalid": lambda v: v.gov_meta_invalid(),
     "service-guide-incomplete": lambda v: v.service and any(label not in v.main for label in GUIDE_LABELS),

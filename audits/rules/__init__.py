@@ -1,4 +1,4 @@
-"""The rule registry: every rule of the catalogue, in catalogue order."""
+"""The rule registry: every rule, in the order of the public catalogue (RULES.md)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,45 @@ from audits.model import Rule
 from audits.rules import (
     broken_link,
     description,
+    description_extra,
+    gov,
     h1,
     http_error,
+    keywords,
+    links_images,
     noindex,
+    page_meta,
     redirect_chain,
+    rendering,
     robots_blocked,
+    robots_sitemaps,
     robots_txt,
     sitemap,
+    structure,
+    thin_dup,
     title,
+    title_extra,
+    url_rules,
 )
 
-ALL_RULES: list[Rule] = [
-    http_error.RULE,
-    broken_link.RULE,
-    redirect_chain.RULE,
-    robots_blocked.RULE,
-    noindex.RULE,
-    *title.RULES,
-    description.RULE,
-    h1.RULE,
-    robots_txt.RULE,
-    sitemap.RULE,
-]
+CATALOGUE_ORDER = """
+http-error broken-link redirect-chain meta-refresh robots-blocked noindex canonical-problem js-dependent-content
+frame-content attachment-only charset-mismatch title-missing title-duplicate title-generic title-length
+title-stuffing title-pattern description-missing description-duplicate description-length h1-missing
+title-h1-mismatch keyword-stuffing keyword-focus thin-content near-duplicate link-text-generic image-alt-missing
+url-unfriendly mobile-missing lang-missing publish-date-missing structured-data-invalid robots-txt-missing
+robots-txt-invalid robots-blocks-engine sitemap-missing sitemap-invalid sitemap-bad-url not-in-sitemap
+orphan-page deep-page weak-internal-links gov-meta-missing gov-meta-invalid site-identity-missing
+service-guide-incomplete service-hard-to-find service-vocabulary-gap service-search-rank query-unanswered
+""".split()
 
+_ALL = [
+    http_error.RULE, broken_link.RULE, redirect_chain.RULE, robots_blocked.RULE, noindex.RULE,
+    *rendering.RULES, page_meta.CHARSET, *title.RULES, *title_extra.RULES, *keywords.RULES,
+    description.RULE, *description_extra.RULES, h1.RULE, *thin_dup.RULES, *links_images.RULES,
+    *url_rules.RULES, *page_meta.RULES, robots_txt.RULE, sitemap.RULE, *robots_sitemaps.RULES,
+    *structure.RULES, *gov.RULES,
+]
+ALL_RULES: list[Rule] = sorted(_ALL, key=lambda rule: CATALOGUE_ORDER.index(rule.id))
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
 assert len(RULES_BY_ID) == len(ALL_RULES), "duplicate rule id"

@@ -1,0 +1,232 @@
+"""Page-level declarations: mobile-missing, lang-missing, publish-date-missing, structured-data-invalid and
+charset-mismatch."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from audits.model import Finding, Rule, Text
+from audits.site import Page, Site
+from crawler.decode import decode_html, family
+
+_MOBILE_TAGS = ("mobile-agent", "applicable-device")
+
+
+# ---------------------------------------------------------------- mobile-missing
+def check_mobile(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    pages = site.html_pages()
+    separate = any(p.artifacts and any(p.artifacts.meta_value(t) for t in _MOBILE_TAGS) for p in pages)
+    for page in pages:
+        art = page.artifacts
+        assert art is not None
+        problems: list[Text] = []
+        viewport = art.meta_value("viewport")
+        if viewport is None:
+            problems.append(Text("没有 <meta name=\"viewport\">", "no <meta name=\"viewport\">"))
+        elif not re.search(r"width\s*=|initial-scale\s*=", viewport, re.I):
+            problems.append(Text(f"viewport“{viewport}”没有设置 width 或 initial-scale",
+                                 f"viewport \"{viewport}\" sets neither width nor initial-scale"))
+        if separate and not any(art.meta_value(t) for t in _MOBILE_TAGS):
+            problems.append(Text("网站有移动版，但本页没有 mobile-agent / applicable-device 声明",
+                                 "the site has a mobile version, but this page declares no mobile-agent / "
+                                 "applicable-device"))
+        if problems:
+            yield Finding(MOBILE.id, page.url, Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)),
+                          {"viewport": viewport, "separate_mobile_site": separate})
+
+
+MOBILE = Rule(
+    id="mobile-missing", category="content", severity="warning", scope="page",
+    title=Text("页面适配移动设备", "Pages are mobile-ready"),
+    failure=Text("页面没有移动适配声明", "Page lacks mobile declarations"),
+    why=Text("大多数群众用手机搜索办事信息；百度移动搜索优先展示适配手机的页面。没有 viewport 的页面在手机上按电脑宽度缩小显示，"
+             "有独立移动站的网站还需用 mobile-agent 或 applicable-device 告诉百度对应关系。",
+             "Most citizens search on phones and Baidu mobile favours mobile-ready pages. Without a viewport the "
+             "page is shrunk to desktop width; sites with a separate mobile site must map pages with mobile-agent "
+             "or applicable-device."),
+    fix=Text("在页面模板 <head> 中加入 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">，"
+             "采用响应式布局；有独立移动站的，在电脑版页面加 <meta name=\"mobile-agent\" content=\"format=html5;url=移动版网址\">。",
+             "Add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"> and a responsive layout; "
+             "with a separate mobile site, add <meta name=\"mobile-agent\" content=\"format=html5;url=…\">."),
+    source="BD", check=check_mobile,
+)
+
+
+# ---------------------------------------------------------------- lang-missing
+def check_lang(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        if page.artifacts is not None and not page.artifacts.lang:
+            yield Finding(LANG.id, page.url, Text("<html> 没有 lang 属性", "<html> has no lang attribute"), None)
+
+
+LANG = Rule(
+    id="lang-missing", category="content", severity="notice", scope="page",
+    title=Text("页面声明语言", "Page declares its language"),
+    failure=Text("html 元素缺少 lang 属性", "The html element lacks a lang attribute"),
+    why=Text("lang 属性让搜索引擎和读屏软件确定页面语言，读屏软件据此选择中文发音；GB/T 37668 无障碍要求也包含此项。",
+             "lang tells engines and screen readers the page's language so Chinese is read correctly; GB/T 37668 "
+             "accessibility requires it."),
+    fix=Text("在页面模板中把 <html> 改为 <html lang=\"zh-CN\">。", "Use <html lang=\"zh-CN\"> in the page templates."),
+    source="LH, GB/T 37668", check=check_lang,
+)
+
+
+# ---------------------------------------------------------------- publish-date-missing
+_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+# A dated line labelled as the page's own date counts even when the template detector took it for boilerplate
+# (one source's "发布时间：…  来源：…" line looks alike on many pages once digits are normalised).
+_LABELLED = re.compile(r"(发布|发文|成文|印发|公开|发表)(时间|日期)|日期\s*[:：]")
+
+
+def shows_date(site: Site, page: Page, meta_names: list[str]) -> bool:
+    art = page.artifacts
+    if art is None:
+        return False
+    if any((art.meta_value(name) or "").strip() for name in meta_names):
+        return True
+    if _DATE.search(site.main_text(page)):
+        return True
+    return any(_LABELLED.search(block) and _DATE.search(block) for block in art.blocks)
+
+
+def check_date(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        kind = site.kind(page)
+        if kind in ("article", "service") and not shows_date(site, page, list(params["meta_names"])):
+            yield Finding(DATE.id, page.url,
+                          Text("页面既没有显示发布日期，也没有 PubDate 标签", "no visible date and no PubDate meta"),
+                          {"kind": kind})
+
+
+DATE = Rule(
+    id="publish-date-missing", category="content", severity="notice", scope="page",
+    title=Text("文章和办事指南显示发布日期", "Articles and guides show a date"),
+    failure=Text("页面没有发布或更新日期", "Page shows no publish or update date"),
+    why=Text("百度把发布时间作为时效性排序因素并在结果中显示日期；群众也需要据此判断政策和办事指南是否仍然有效。"
+             "检查指标要求信息标注发布时间。",
+             "Baidu uses the publish date for freshness and shows it in results; citizens need it to judge "
+             "whether a policy or guide is current. Inspection rules require it."),
+    fix=Text("在正文标题下显示“发布时间：2026-11-03”，并在 <head> 中输出 <meta name=\"PubDate\" content=\"2026-11-03 09:30\">；"
+             "办事指南更新后同步更新日期。",
+             "Show 发布时间：2026-11-03 under the headline and emit <meta name=\"PubDate\" content=\"2026-11-03 "
+             "09:30\">; update the date when a guide changes."),
+    source="BD 时间因子, CHK", check=check_date,
+    params={"meta_names": ["PubDate", "publishdate", "firstpublishedtime", "lastmodifiedtime", "publish_date",
+                           "article:published_time"]},
+)
+
+
+# ---------------------------------------------------------------- structured-data-invalid
+_WRAPPER = re.compile(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$")
+
+
+def jsonld_problems(raw: str) -> list[str]:
+    text = _WRAPPER.sub("", raw).strip()
+    if not text:
+        return ["empty JSON-LD block"]
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return [f"not valid JSON: {exc}"[:160]]
+    items = data if isinstance(data, list) else [data]
+    problems = []
+    for item in items:
+        if not isinstance(item, dict):
+            problems.append("an entry is not an object")
+            continue
+        graph = item.get("@graph")
+        nodes = graph if isinstance(graph, list) else [item]
+        for node in nodes:
+            if not isinstance(node, dict):
+                problems.append("a @graph entry is not an object")
+            elif not node.get("@type"):
+                problems.append("an object has no @type")
+    return problems
+
+
+def check_jsonld(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        found = [{"block": i + 1, "problem": p} for i, raw in enumerate(page.artifacts.json_ld if page.artifacts else [])
+                 for p in jsonld_problems(raw)]
+        if found:
+            yield Finding(JSONLD.id, page.url,
+                          Text(f"结构化数据（JSON-LD）有 {len(found)} 处错误：{found[0]['problem']}",
+                               f"{len(found)} JSON-LD problem(s): {found[0]['problem']}"), {"problems": found[:10]})
+
+
+JSONLD = Rule(
+    id="structured-data-invalid", category="content", severity="warning", scope="page",
+    title=Text("结构化数据有效", "Structured data is valid"),
+    failure=Text("结构化数据（JSON-LD）无效", "Invalid JSON-LD structured data"),
+    why=Text("搜索引擎只使用能解析且标明类型（@type）的结构化数据；格式错误的 JSON-LD 会被整体忽略，页面得不到富摘要展示。",
+             "Engines only use structured data that parses and names its @type; broken JSON-LD is ignored "
+             "entirely and the page gets no rich result."),
+    fix=Text("用谷歌富媒体搜索结果测试或 schema.org 校验工具检查 JSON-LD，修正语法错误，并为每个对象填写 @type（如 GovernmentService、NewsArticle）。",
+             "Validate the JSON-LD (Rich Results Test, schema.org validator), fix syntax errors and give every "
+             "object an @type such as GovernmentService or NewsArticle."),
+    source="G", check=check_jsonld,
+)
+
+# ---------------------------------------------------------------- charset-mismatch
+def _family(name: str) -> str | None:
+    try:
+        return family(name)
+    except LookupError:
+        return None
+
+
+_META_CHARSET = re.compile(r"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _as_written(body: bytes, fallback: str) -> str:
+    """The charset as the page's <meta> writes it (w3lib reports gb2312 as gb18030)."""
+    match = _META_CHARSET.search(body[:4096].decode("latin-1"))
+    return match.group(1).lower() if match else fallback
+
+
+def check_charset(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.pages.values():
+        record = page.record
+        if page.artifacts is None or page.status != 200:
+            continue
+        header, meta, detected = record.charset_header, record.charset_meta, record.charset_detected
+        if header is None and meta is None and detected is None and record.body:
+            decoded = decode_html(record.body, record.content_type)
+            header, meta, detected = decoded.header, decoded.meta, decoded.detected
+        if detected is None:
+            continue     # ASCII-only bytes read the same in any charset
+        actual = _family(detected)
+        if meta:
+            meta = _as_written(record.body, meta)
+        wrong = [(where, value) for where, value in (("header", header), ("meta", meta))
+                 if value and _family(value) not in (None, actual)]
+        if wrong:
+            where = "、".join(f"{'HTTP 头' if w == 'header' else '<meta>'}声明 {v}" for w, v in wrong)
+            message = Text(f"{where}，但网页实际编码是 {detected}",
+                           f"{', '.join(f'{w} declares {v}' for w, v in wrong)} but the bytes are {detected}")
+        elif not header and not meta and actual != "utf-8":
+            message = Text(f"网页是 {detected} 编码，却没有声明字符集", f"{detected} bytes without any charset declaration")
+        else:
+            continue
+        yield Finding(CHARSET.id, page.url, message, {"header": header, "meta": meta, "detected": detected})
+
+
+CHARSET = Rule(
+    id="charset-mismatch", category="indexability", severity="warning", scope="page",
+    title=Text("字符集声明与实际编码一致", "Declared charset matches the bytes"),
+    failure=Text("字符集声明与实际编码不符", "Declared charset disagrees with the bytes"),
+    why=Text("搜索引擎按声明的字符集解码；声明错误或缺失时，中文会被解成乱码，标题和正文都无法被正确收录和检索。",
+             "Engines decode by the declared charset; a wrong or missing declaration turns Chinese into mojibake "
+             "that cannot be indexed or searched."),
+    fix=Text("统一使用 UTF-8 保存和发布页面，并在 HTTP 头 Content-Type 和 <meta charset=\"utf-8\"> 中如实声明；"
+             "旧的 GBK 页面要么转码，要么把声明改为 gbk。",
+             "Save and serve pages as UTF-8 and declare it in the Content-Type header and <meta charset>; convert "
+             "legacy GBK pages or declare gbk truthfully."),
+    source="—", check=check_charset,
+)
+
+# CHARSET is registered apart, after the indexability rules of rendering.py (catalogue order).
+RULES = [MOBILE, LANG, DATE, JSONLD]

@@ -1,0 +1,286 @@
+"""How a page delivers its content to a crawler: meta-refresh, canonical-problem, js-dependent-content,
+frame-content and attachment-only (charset-mismatch lives with the other declarations in page_meta)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from audits.model import Finding, Rule, Text
+from audits.pagetype import guide_elements
+from audits.site import Page, Site
+from crawler.response import media_type
+from crawler.urls import BadURL, normalize
+
+_ABSOLUTE = re.compile(r"^https?://[^/\s]", re.I)
+_CONTENT_SCRIPT = re.compile(r"(^|[/_.-])(guide|bszn|detail|render|loader?|api)([/_.-]|$)", re.I)
+_ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.ms-", "application/vnd.openxmlformats",
+                     "application/wps", "application/vnd.wps", "application/ofd", "image/")
+
+
+def check_refresh(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.pages.values():
+        art = page.artifacts
+        if art is None or page.status != 200 or art.refresh is None or art.refresh[1] is None:
+            continue
+        delay, raw = art.refresh
+        try:
+            target = normalize(raw, page.url)
+        except BadURL:
+            target = raw
+        if target == page.url:
+            continue     # a page that reloads itself is not a redirect
+        yield Finding(META_REFRESH.id, page.url,
+                      Text(f"页面用 meta refresh 在 {delay:g} 秒后跳转到 {target}",
+                           f"the page redirects with meta refresh after {delay:g}s to {target}"),
+                      {"target": target, "delay": delay})
+
+
+META_REFRESH = Rule(
+    id="meta-refresh", category="indexability", severity="warning", scope="page",
+    title=Text("页面不用 meta refresh 跳转", "No meta refresh redirects"),
+    failure=Text("页面用 meta refresh 跳转", "Page redirects with meta refresh"),
+    why=Text("搜索引擎对 meta refresh 跳转的处理不稳定：可能收录跳转前的空白页，也可能不把权重传给目标页；"
+             "群众点击后还会先看到一个过渡页。",
+             "Engines handle meta refresh inconsistently: they may index the empty stub or not pass its weight "
+             "on, and visitors see an interstitial first."),
+    fix=Text("在服务器上把旧地址配置为 301 永久重定向到新地址，并把站内链接直接改为新地址。",
+             "Configure a server-side 301 redirect from the old address and link to the new one directly."),
+    source="SF", check=check_refresh,
+)
+
+
+def _target_problem(site: Site, target: str) -> Text | None:
+    """Why a canonical target is not a 200, indexable page (None when fine or unknown)."""
+    page = site.page(target)
+    if page is None:
+        uid = site.ids.get(target)
+        if uid is not None and site.urls[uid][1] == "blocked":
+            return Text("被 robots.txt 禁止抓取", "blocked by robots.txt")
+        return None      # off-site or not crawled: cannot judge
+    if page.is_error:
+        return Text(f"返回 {page.status or page.record.error}", f"answers {page.status or page.record.error}")
+    if page.status is not None and 300 <= page.status < 400:
+        return Text(f"会 {page.status} 重定向", f"redirects ({page.status})")
+    if page.artifacts is None:
+        return Text("不是网页", "is not an HTML page")
+    if page.artifacts.redirects:
+        return Text("用 meta refresh 跳转", "redirects with meta refresh")
+    if page.artifacts.noindex:
+        return Text("设置了 noindex", "is noindex")
+    if site.blocked_for(page.url):
+        return Text(f"对 {'、'.join(site.blocked_for(page.url))} 禁止抓取",
+                    f"is blocked for {', '.join(site.blocked_for(page.url))}")
+    if site.canonical_target(page) is not None:
+        return Text("又规范化到其他网址", "is itself canonicalised elsewhere")
+    return None
+
+
+def check_canonical(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        hrefs = page.artifacts.canonicals if page.artifacts else []
+        problems: list[Text] = []
+        resolved: list[str] = []
+        for href in hrefs:
+            try:
+                url = normalize(href, page.url) if href.strip() else None
+            except BadURL:
+                url = None
+            if url is None or urlsplit(url).scheme not in ("http", "https"):
+                problems.append(Text(f"规范网址“{href}”无效", f"canonical \"{href}\" is invalid"))
+                continue
+            resolved.append(url)
+            if not _ABSOLUTE.match(href.strip()):
+                problems.append(Text(f"规范网址“{href}”是相对地址", f"canonical \"{href}\" is relative"))
+        if len(set(resolved)) > 1:
+            problems.append(Text(f"有 {len(set(resolved))} 个不同的规范网址", f"{len(set(resolved))} differing canonicals"))
+        elif resolved and resolved[0] != page.url:
+            why = _target_problem(site, resolved[0])
+            if why is not None:
+                problems.append(Text(f"规范网址 {resolved[0]} {why.zh}", f"canonical {resolved[0]} {why.en}"))
+        if problems:
+            yield Finding(CANONICAL.id, page.url, Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)),
+                          {"canonicals": hrefs[:10], "resolved": resolved[:10]})
+
+
+CANONICAL = Rule(
+    id="canonical-problem", category="indexability", severity="warning", scope="page",
+    title=Text("规范网址（canonical）正确", "Canonical link is valid"),
+    failure=Text("规范网址有误", "Canonical link is broken"),
+    why=Text("rel=canonical 告诉搜索引擎收录哪个网址。相对地址容易被解析错，多个不同的规范网址会被忽略，"
+             "指向错误、跳转或不可收录的网址则可能让本页从搜索结果中消失。",
+             "rel=canonical tells engines which URL to index. Relative URLs are easily misresolved, several "
+             "differing canonicals are ignored, and a canonical to an error, redirect or non-indexable URL can "
+             "drop the page from results."),
+    fix=Text("每个页面只输出一个 <link rel=\"canonical\">，写完整的绝对地址（含 https:// 和域名），指向本页自身或可以正常访问、"
+             "允许收录的正式网址。",
+             "Output one <link rel=\"canonical\"> with a full absolute URL pointing to the page itself or to a "
+             "live, indexable URL."),
+    source="LH, SF", check=check_canonical,
+)
+
+
+def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, Any] | None:
+    """Evidence that scripts carry the page's content while the raw HTML is nearly empty, else None."""
+    art = page.artifacts
+    main = site.main_text(page)
+    if art is None or len(main) >= int(params["min_text"]):
+        return None
+    signals: list[str] = []
+    if art.placeholders:
+        signals.append(f"placeholders: {art.placeholders}")
+    if art.script_chars >= int(params["min_script_chars"]):
+        signals.append(f"inline script: {art.script_chars} chars")
+    loaders = [src for src in art.script_srcs if _CONTENT_SCRIPT.search(urlsplit(src).path)]
+    signals += [f"script: {src}" for src in loaders[:5]]
+    if art.ajax:
+        signals.append("ajax call")
+    return {"main_chars": len(main), "signals": signals} if signals else None
+
+
+def check_js(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        evidence = js_dependent(site, page, params)
+        if evidence is not None and framed(site, page, FRAME.params) is None:
+            yield Finding(JS.id, page.url,
+                          Text(f"网页源代码中只有 {evidence['main_chars']} 个字的正文，内容由脚本加载",
+                               f"the raw HTML has {evidence['main_chars']} characters of main text; scripts load "
+                               "the content"), evidence)
+
+
+JS = Rule(
+    id="js-dependent-content", category="indexability", severity="error", scope="page",
+    title=Text("正文直接写在网页源代码中", "Content is in the raw HTML"),
+    failure=Text("正文依赖脚本加载", "Content depends on JavaScript"),
+    why=Text("百度蜘蛛基本不执行 JavaScript，谷歌也要延后渲染；正文靠脚本或接口（ajax）加载的页面，在搜索引擎看来几乎是空白页。",
+             "Baiduspider hardly runs JavaScript and Google renders late; a page whose text arrives by script or "
+             "ajax looks empty to engines."),
+    fix=Text("让内容管理系统在服务器端把办事指南和文章正文直接输出到 HTML 中（服务端渲染或静态化发布），脚本只用于交互增强。",
+             "Have the CMS write the guide or article text into the HTML on the server (server rendering or "
+             "static publishing); use scripts only to enhance."),
+    source="BD, G", check=check_js, params={"min_text": 100, "min_script_chars": 5000},
+)
+
+
+def framed(site: Site, page: Page, params: dict[str, Any]) -> dict[str, Any] | None:
+    """Evidence that the page's main content sits in a same-site frame or iframe, else None."""
+    links = [link for link in site.outlinks.get(page.id, ()) if link.tag in ("iframe", "frame")
+             and link.target in site.pages]
+    if not links:
+        return None
+    frames = sorted({site.pages[link.target].url for link in links})
+    if any(link.tag == "frame" for link in links):
+        return {"frameset": True, "frames": frames[:10]}
+    own = len(site.main_text(page))
+    if own >= int(params["max_main_text"]):
+        return None
+    carried = {site.pages[link.target].url: len(site.main_text(site.pages[link.target])) for link in links}
+    heavy = sorted(url for url, chars in carried.items() if chars >= max(own, int(params["min_frame_text"])))
+    return {"frameset": False, "frames": heavy[:10], "main_chars": own,
+            "frame_chars": max(carried.values())} if heavy else None
+
+
+def check_frame(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        ev = framed(site, page, params)
+        if ev is not None:
+            yield Finding(FRAME.id, page.url, Text("页面是框架集（frameset），内容在各个框架页中",
+                                                   "the page is a frameset; content is in the frames")
+                          if ev["frameset"] else Text(f"正文在 iframe {ev['frames'][0]} 中，本页只有 {ev['main_chars']} 个字",
+                                                      f"the main content is in the iframe {ev['frames'][0]}; the page "
+                                                      f"itself has {ev['main_chars']} characters"), ev)
+
+
+FRAME = Rule(
+    id="frame-content", category="indexability", severity="warning", scope="page",
+    title=Text("正文不在框架（iframe）中", "Content is not inside frames"),
+    failure=Text("正文放在框架（iframe/frame）中", "Main content sits in a frame or iframe"),
+    why=Text("百度不把 iframe 中的内容算作本页内容：外层页面几乎是空的，框架页又没有标题、导航和栏目信息，两边都难以获得排名。",
+             "Baidu does not count iframe content as part of the page: the outer page is nearly empty and the "
+             "framed page lacks title, navigation and context, so neither ranks."),
+    fix=Text("把办事指南正文直接写入本页 HTML，不要用 iframe 嵌入另一个页面；确需嵌入时，在本页保留完整的指南文字。",
+             "Write the guide text into the page itself instead of embedding another page with an iframe; if "
+             "embedding is unavoidable, keep the full text on the page too."),
+    source="BD", check=check_frame, params={"max_main_text": 300, "min_frame_text": 100},
+)
+
+
+def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]:
+    """Attachments the page links (documents, and images used on this page only, not template images)."""
+    exts = tuple("." + e.lower().lstrip(".") for e in extensions)
+    image_uses = site.image_uses
+    found: list[str] = []
+    for link in site.outlinks.get(page.id, ()):
+        if link.tag not in ("a", "area", "img", "iframe"):
+            continue
+        if link.tag == "img" and image_uses[link.target] > 2:
+            continue     # logos and template images
+        url = site.urls[link.target][0]
+        target = site.pages.get(link.target)
+        ctype = media_type(target.record.content_type) if target is not None else ""
+        if urlsplit(url).path.lower().endswith(exts) or (ctype or "").startswith(_ATTACHMENT_TYPES):
+            found.append(url)
+    return sorted(set(found))
+
+
+def guide_text(site: Site, page: Page) -> str:
+    """The page's main text plus its short label blocks: on a site of mostly guides, labels such as 办理材料
+    repeat on every page and the template detector files them under boilerplate."""
+    main = site.main_blocks(page)
+    labels = [b for b in (page.artifacts.blocks if page.artifacts else []) if len(b) <= 12 and b not in main]
+    return "\n".join([*main, *labels])
+
+
+def attachment_only(site: Site, page: Page, params: dict[str, Any]) -> dict[str, Any] | None:
+    if site.kind(page) != "service":
+        return None
+    files = attachment_links(site, page, params["extensions"])
+    if not files:
+        return None
+    present = guide_elements(guide_text(site, page))
+    if len(present) >= int(params["min_elements"]):
+        return None
+    return {"attachments": files[:10], "elements": present}
+
+
+def check_attachment(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    for page in site.html_pages():
+        evidence = attachment_only(site, page, params)
+        if evidence is not None:
+            yield Finding(ATTACHMENT.id, page.url,
+                          Text(f"办事指南只以附件形式提供（{evidence['attachments'][0]}），网页正文缺少指南要素",
+                               f"the guide is only an attachment ({evidence['attachments'][0]}); the page text "
+                               "lacks the guide's elements"), evidence)
+
+
+ATTACHMENT = Rule(
+    id="attachment-only", category="indexability", severity="warning", scope="page",
+    title=Text("办事指南以网页文字发布", "Service guides are published as HTML text"),
+    failure=Text("办事指南只有附件（PDF/Word/Excel/图片）", "Service guide only as an attachment"),
+    why=Text("附件中的文字很少被收录、无法在搜索结果中显示摘要，手机上也难以打开；群众搜索办事条件和材料时找不到网页。",
+             "Text inside attachments is rarely indexed, gets no snippet and is awkward on phones; searches "
+             "for conditions and materials find no page."),
+    fix=Text("把办事指南的事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话等要素写成网页正文，"
+             "附件只作为申请表格下载。",
+             "Publish the guide's elements (name, legal basis, conditions, materials, place, hours, phone) as page "
+             "text; keep attachments for forms only."),
+    source="BD", check=check_attachment,
+    params={"min_elements": 4, "extensions": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "jpg", "jpeg",
+                                              "png", "gif", "bmp", "tif", "tiff"]},
+)
+
+
+def guide_elsewhere(site: Site, page: Page) -> str | None:
+    """The rule that explains why a service page's guide is not in its HTML text (defaults), if any."""
+    if framed(site, page, FRAME.params) is not None:
+        return FRAME.id
+    if js_dependent(site, page, JS.params) is not None:
+        return JS.id
+    if attachment_only(site, page, ATTACHMENT.params) is not None:
+        return ATTACHMENT.id
+    return None
+
+
+RULES = [META_REFRESH, CANONICAL, JS, FRAME, ATTACHMENT]
