@@ -157,16 +157,20 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
         return art
     html = doc if doc.tag == "html" else doc.getroottree().getroot()
     art.lang = clean(html.get("lang") or html.get("xml:lang")) or None
+    body_titles: list[str] = []
     for el in doc.iter("title", "meta", "h1", "link"):
         tag = el.tag
         if tag == "title":
-            # <title> inside <svg> is not the page title
-            if not any(parent.tag == "svg" for parent in el.iterancestors()):
-                art.titles.append(clean(el.text_content()))
+            # <title> inside <svg> is not the page title; one pasted into <body> (Word HTML) is a fallback
+            ancestors = {parent.tag for parent in el.iterancestors()}
+            if "svg" not in ancestors:
+                (body_titles if "body" in ancestors else art.titles).append(clean(el.text_content()))
         elif tag == "h1":
             art.h1s.append(clean(el.text_content()))
         elif tag == "link":
-            if "canonical" in (el.get("rel") or "").lower().split() and el.get("href") is not None:
+            # engines ignore a canonical in <body> (Lighthouse's canonical audit too)
+            if "canonical" in (el.get("rel") or "").lower().split() and el.get("href") is not None \
+                    and not any(parent.tag == "body" for parent in el.iterancestors()):
                 art.canonicals.append(el.get("href", "").strip())
         else:
             if (el.get("http-equiv") or "").strip().lower() == "refresh" and art.refresh is None:
@@ -197,6 +201,8 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
             art.script_srcs.append(script.get("src", "").strip())
         art.script_chars += len(code)
         art.ajax = art.ajax or bool(code and _AJAX.search(code))
+    if not art.titles and body_titles:
+        art.titles = body_titles[:1]     # what a browser shows as document.title
     body = doc.find("body")
     _walk(art, body if body is not None else doc)
     return art

@@ -14,7 +14,8 @@ CATEGORY_TITLES = {
     "findability": ("可找到性", "Findability"),
 }
 SEVERITY = {"error": "错误 error", "warning": "警告 warning", "notice": "提示 notice"}
-SCOPE = {"page": "每个页面 / per page", "url": "每个网址 / per URL", "site": "全站 / per site"}
+SCOPE = {"page": "每个页面 / per page", "url": "每个网址 / per URL", "service": "每个办事事项 / per service",
+         "site": "全站 / per site"}
 
 
 def _md(text: str) -> str:

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "notice")
 CATEGORIES = ("indexability", "content", "structure", "gov", "findability")
 # What a rule is judged over, for its pass ratio: "page" = 200 HTML pages, "url" = every fetched
-# in-scope URL, "site" = one verdict per crawl.
-SCOPES = ("page", "url", "site")
+# in-scope URL, "service" = the service guides, "site" = one verdict per crawl.
+SCOPES = ("page", "url", "service", "site")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@
 - The site score is the mean of the category scores weighted indexability 4, findability 4,
   content 3, structure 2, gov 1 (null categories left out). Indexability weighs most because a page
   that cannot be indexed cannot be found at all.
+- The findability category is the mean findability score of the services (audits/findability.py);
+  null when the site has no service guide.
 - A page score is 100 x the weight of the page/url rules the page passes over the weight of those
   that apply to it; pages other than 200 HTML score 0 when they are errors and null otherwise.
 """

@@ -77,6 +77,10 @@ class Site:
     robots: dict[str, dict[str, Any]]               # origin -> stored row (+ "parser")
     sitemaps: list[dict[str, Any]]
     sitemap_locs: set[str] = field(default_factory=set)
+    # Set by the engine between the two rule passes (see audits/engine.audit_site).
+    assessments: list[Any] = field(default_factory=list)
+    user_queries: list[Any] = field(default_factory=list)
+    assessment_error: str | None = None
 
     # ------------------------------------------------------------------ lookups
     @cached_property

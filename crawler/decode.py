@@ -45,6 +45,13 @@ def _declared(encoding: str | None) -> str | None:
     return encoding.strip().lower() if resolve_encoding(encoding) else None
 
 
+def _plausible_latin(text: str) -> bool:
+    """Most non-ASCII characters are Latin-1 supplement / Latin extended / general punctuation."""
+    others = [ch for ch in text if ord(ch) > 0x7F]
+    latin = sum(1 for ch in others if 0xA0 <= ord(ch) <= 0x2FF or 0x2000 <= ord(ch) <= 0x20CF)
+    return bool(others) and latin >= 0.8 * len(others)
+
+
 def _has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
@@ -52,8 +59,10 @@ def _has_cjk(text: str) -> bool:
 def detect(body: bytes) -> str | None:
     """What the bytes are: BOM, else valid UTF-8, else valid GB18030; None for ASCII-only bytes.
 
-    Short GBK text can also be valid UTF-8 (two-byte sequences); Chinese UTF-8 is three-byte, so
-    UTF-8 without any CJK character loses to GB18030 that decodes to CJK.
+    Short GBK text can also be valid UTF-8 (two-byte sequences), and European UTF-8 text can also be
+    valid GB18030 (Guía reads Gu铆a). Valid UTF-8 with CJK characters is UTF-8; valid UTF-8 without
+    them is UTF-8 when its non-ASCII characters are plausibly European (Latin-1 supplement, Latin
+    extended, general punctuation), else GB18030 when that yields CJK.
     """
     bom, _ = read_bom(body)
     if bom:
@@ -64,7 +73,7 @@ def detect(body: bytes) -> str | None:
         as_utf8 = body.decode("utf-8")
     except UnicodeDecodeError:
         as_utf8 = None
-    if as_utf8 is not None and _has_cjk(as_utf8):
+    if as_utf8 is not None and (_has_cjk(as_utf8) or _plausible_latin(as_utf8)):
         return "utf-8"
     try:
         as_gb = body.decode("gb18030")

@@ -16,7 +16,7 @@ from typing import Any
 
 from crawler.store import StoreError
 from govseo import __version__
-from govseo.config import Config, ConfigError, load_config
+from govseo.config import Config, ConfigError, load_config, load_queries
 from govseo.messages import message
 
 
@@ -28,6 +28,11 @@ class UsageError(Exception):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="输出语言 / output language")
     parser.add_argument("--config", metavar="FILE", help="govseo.toml")
+
+
+def _queries(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--queries", metavar="FILE",
+                        help="群众搜索词 CSV（表头 query,url；url 可为空）/ citizen queries CSV")
 
 
 def _crawl_options(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--out", required=True, metavar="DIR")
     _crawl_options(p)
+    _queries(p)
     _common(p)
 
     p = sub.add_parser("crawl", help="只抓取（可续抓）")
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="审计已抓取的数据库（不联网）")
     p.add_argument("--db", required=True, metavar="FILE")
     p.add_argument("--out", required=True, metavar="result.json")
+    _queries(p)
     _common(p)
 
     p = sub.add_parser("report", help="由 result.json 生成报告")
@@ -258,13 +265,15 @@ def cmd_report(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, config: Config, lang: str) -> int:
-    from govseo.sample_portal import serve_portal
+    from govseo.sample_portal import demo_queries, serve_portal
 
     with serve_portal() as base_url:
         if not args.quiet:
             print(message("demo_serving", lang, url=base_url), file=sys.stderr)
         run_args = build_parser().parse_args(["run", base_url, "--out", args.out, "--lang", lang,
                                               *(["--quiet"] if args.quiet else [])])
+        if not config.queries:     # the portal's own search log (a bundled sample)
+            config.queries = demo_queries(base_url)
         return cmd_run(run_args, config, lang)
 
 
@@ -287,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _lang(args)
     try:
         config = load_config(args.config)
+        if getattr(args, "queries", None):
+            config.queries = load_queries(args.queries)
         return COMMANDS[args.command](args, config, lang)
     except UsageError as exc:
         print(f"govseo: {exc}", file=sys.stderr)

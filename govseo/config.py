@@ -5,10 +5,18 @@
     [rules.title-duplicate]
     severity = "notice"        # off | notice | warning | error
     max_evidence = 5           # any parameter the rule declares
+    [services]
+    include = ["/zwfw/.*/bszn_"]       # URL regexes that are (or are not) service guides
+    exclude = ["/bsfw/index"]
+    selector = "div.bszn"              # CSS selector a service page must contain
+    section_from = ["label", "columnname", "breadcrumb", "path"]
+    [findability]
+    weights = { reach = 0.3, relevance = 0.3, search = 0.4 }
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +39,9 @@ class ConfigError(ValueError):
 class Config:
     crawl: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    services: dict[str, Any] = field(default_factory=dict)       # [services]: include/exclude/selector/...
+    findability: dict[str, Any] = field(default_factory=dict)    # [findability]: weights, thresholds
+    queries: list[tuple[str, str | None]] = field(default_factory=list)   # --queries: (query, url or None)
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -43,7 +54,13 @@ def load_config(path: str | Path | None) -> Config:
         raise ConfigError("config_missing", path=path) from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError("config_unreadable", path=path, detail=exc) from exc
-    config = Config(crawl=dict(data.get("crawl", {})), rules={})
+    config = Config(crawl=dict(data.get("crawl", {})), rules={}, services=dict(data.get("services", {})),
+                    findability=dict(data.get("findability", {})))
+    for pattern in (*config.services.get("include", []), *config.services.get("exclude", [])):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError("config_value", path=path, rule="services", detail=f"{pattern}: {exc}") from exc
     from audits.rules import RULES_BY_ID
 
     for rule_id, overrides in (data.get("rules") or {}).items():
@@ -61,3 +78,36 @@ def load_config(path: str | Path | None) -> Config:
                 raise ConfigError("config_value", path=path, rule=rule_id, detail=f"no parameter {key!r}")
         config.rules[rule_id] = dict(overrides)
     return config
+
+
+def load_queries(path: str | Path) -> list[tuple[str, str | None]]:
+    """--queries CSV: header ``query,url``; url may be empty."""
+    import csv
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ConfigError("queries_missing", path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("queries_bad", path=path, detail=exc) from exc
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["query", "url"]:
+        raise ConfigError("queries_bad", path=path, detail="the first line must be: query,url")
+    result: list[tuple[str, str | None]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or not "".join(row).strip():
+            continue
+        query = row[0].strip()
+        url = row[1].strip() if len(row) > 1 else ""
+        if not query:
+            raise ConfigError("queries_bad", path=path, detail=f"line {number}: empty query")
+        if url:
+            from crawler.urls import BadURL, normalize
+
+            try:
+                url = normalize(url)
+            except BadURL as exc:
+                raise ConfigError("queries_bad", path=path, detail=f"line {number}: bad URL {url}") from exc
+        result.append((query, url or None))
+    return result

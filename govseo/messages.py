@@ -27,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_unreadable": ("无法读取配置文件 {path}：{detail}", "cannot read config {path}: {detail}"),
     "config_rule": ("配置文件 {path} 中有未知的规则：[rules.{rule}]", "{path}: unknown rule id [rules.{rule}]"),
     "config_value": ("配置文件 {path} 中 [rules.{rule}] 的设置无效：{detail}", "{path}: [rules.{rule}]: {detail}"),
+    "queries_missing": ("找不到搜索词文件：{path}", "queries file not found: {path}"),
+    "queries_bad": ("搜索词文件 {path} 格式错误：{detail}", "queries file {path} is malformed: {detail}"),
     "progress": ("已抓取 {n} 个网址…", "fetched {n} URLs…"),
     "crawl_done": ("抓取完成：数据库中共 {pages} 个网址（本次 {now} 个）→ {db}",
                    "crawl finished: {pages} URLs in the store ({now} this run) → {db}"),

@@ -239,13 +239,16 @@ def _services(result: dict[str, Any], lang: str) -> dict[str, Any]:
     for service in services[:SERVICES_CAP]:
         score = score_of(service.get("score"))
         reasons = service.get("reasons") if isinstance(service.get("reasons"), list) else []
+        fixes = {_text(f.get("rule")): _text(f.get("fix_en" if lang == "en" else "fix") or f.get("fix"))
+                 for f in _dicts(service.get("fixes"))}
         rows.append({
             "rank": _text(service.get("rank")),
             "name": _text(service.get("name")) or _text(service.get("url")),
             "url": _text(service.get("url")),
             "section": _text(service.get("section")),
             "score": score, "grade": grade(score),
-            "reasons": [{"id": _text(r), **rule_texts(_dict(rules.get(_text(r))) or {"id": r}, lang)}
+            "reasons": [{"id": _text(r), **rule_texts(_dict(rules.get(_text(r))) or {"id": r}, lang),
+                         **({"fix": fixes[_text(r)]} if fixes.get(_text(r)) else {})}
                         for r in reasons],
             "queries": [{"query": _text(q.get("query")), "position": _int(q.get("position"))}
                         for q in _dicts(service.get("queries"))],
@@ -254,6 +257,7 @@ def _services(result: dict[str, Any], lang: str) -> dict[str, Any]:
     for section in _dicts(result.get("sections")):
         score = score_of(section.get("score"))
         sections.append({"name": _text(section.get("name")), "services": _text(section.get("services")),
+                         "hard": _text(section.get("hard")), "hardest": _text(section.get("hardest")),
                          "score": score, "grade": grade(score)})
     return {"rows": rows, "more": max(0, len(services) - SERVICES_CAP), "sections": sections}
 

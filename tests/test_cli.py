@@ -100,11 +100,16 @@ def one_line_error(proc, pattern: str) -> None:
     (["report", "{tmp}/other.json", "--out", "{tmp}/rep"], "不是 govseo 的结果文件"),
     (["rules", "--config", "{tmp}/bad.toml"], "未知的规则"),
     (["rules", "--config", "{tmp}/missing.toml"], "找不到配置文件"),
+    (["audit", "--db", "{tmp}/x.sqlite", "--out", "{tmp}/r.json", "--queries", "{tmp}/none.csv"], "找不到搜索词文件"),
+    (["audit", "--db", "{tmp}/x.sqlite", "--out", "{tmp}/r.json", "--queries", "{tmp}/bad.csv"], "搜索词文件.*query,url"),
+    (["audit", "--db", "{tmp}/x.sqlite", "--out", "{tmp}/r.json", "--queries", "{tmp}/badurl.csv"], "line 2"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, pattern):
     (tmp_path / "garbage.sqlite").write_bytes(b"not a database" * 50)
     (tmp_path / "other.json").write_text('{"hello": 1}')
     (tmp_path / "bad.toml").write_text('[rules.no-such-rule]\nseverity = "off"\n')
+    (tmp_path / "bad.csv").write_text("words,page\n违章,\n", encoding="utf-8")
+    (tmp_path / "badurl.csv").write_text("query,url\n违章,javascript:alert(1)\n", encoding="utf-8")
     proc = govseo(*[a.replace("{tmp}", str(tmp_path)) for a in args], check=False)
     one_line_error(proc, pattern)
 
@@ -119,3 +124,15 @@ def test_config_turns_a_rule_off_and_changes_severity(portal_crawl, tmp_path):
     assert rules["h1-missing"]["status"] == "off"
     assert not [f for f in result["findings"] if f["rule"] == "h1-missing"]
     assert {f["severity"] for f in result["findings"] if f["rule"] == "description-missing"} == {"error"}
+
+
+def test_audit_with_citizen_queries(portal, portal_crawl, tmp_path):
+    queries = tmp_path / "q.csv"
+    queries.write_text(f"query,url\n违章处理,{portal}bsfw/grbs/202609/t20260915_2001.html\n居住证办理,"
+                       f"{portal}bsfw/grbs/202609/t20260916_2004.html\n政务公开,\n", encoding="utf-8-sig")
+    govseo("audit", "--db", str(portal_crawl), "--out", str(tmp_path / "r.json"), "--queries", str(queries))
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    positions = {q["query"]: q["position"] for q in result["queries"]}
+    assert positions == {"违章处理": None, "居住证办理": 1, "政务公开": None}
+    unanswered = [f for f in result["findings"] if f["rule"] == "query-unanswered"]
+    assert [f["evidence"]["query"] for f in unanswered] == ["违章处理"]

@@ -392,7 +392,8 @@ SITE_META = ("SiteName", "SiteDomain", "SiteIDCode")
 COLUMN_META = ("ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType")
 CONTENT_META = ("ArticleTitle", "PubDate", "ContentSource")
 GUIDE_LABELS = ("事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话")
-EVERYDAY = {"交通违法": "违章", "社会保障卡": "社保", "住房公积金": "公积金", "机动车驾驶证": "驾照", "户籍": "户口"}
+EVERYDAY = {"交通违法": "违章", "社会保障卡": "社保", "住房公积金": "公积金", "机动车驾驶证": "驾照", "户籍": "户口",
+            "生育津贴": "产假工资", "灵活就业人员参保": "自己交社保", "临时救助": "困难补助"}
 GENERIC_TITLES = {SITE_NAME, "首页", "无标题", "无标题文档", "标题", "Untitled"}
 PUBDATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -549,9 +550,14 @@ CHECKS: dict[str, Callable[[View], bool]] = {
     "gov-meta-invalid": lambda v: v.gov_meta_invalid(),
     "service-guide-incomplete": lambda v: v.service and any(label not in v.main for label in GUIDE_LABELS),
     "service-vocabulary-gap": lambda v: v.vocabulary_gap(),
+    # a guide without a title cannot lead the results for its own name and key terms
+    "service-search-rank": lambda v: v.service and not v.title,
     "service-hard-to-find": lambda v: v.service and (not v.entry["indexable"] or v.blocked() or v.attachment_only()
                                                      or v.soup.find("iframe") is not None
-                                                     or v.soup.find(id="guide-app") is not None),
+                                                     or v.soup.find(id="guide-app") is not None
+                                                     # demoted: unlinked, 4+ clicks deep, no or stuffed title
+                                                     or v.entry["depth"] < 0 or v.entry["depth"] > 3
+                                                     or not v.title or CHECKS["title-stuffing"](v)),
 }
 
 

@@ -7,6 +7,7 @@ from audits.rules import (
     broken_link,
     description,
     description_extra,
+    findability,
     gov,
     h1,
     http_error,
@@ -43,7 +44,7 @@ _ALL = [
     *rendering.RULES, page_meta.CHARSET, *title.RULES, *title_extra.RULES, *keywords.RULES,
     description.RULE, *description_extra.RULES, h1.RULE, *thin_dup.RULES, *links_images.RULES,
     *url_rules.RULES, *page_meta.RULES, robots_txt.RULE, sitemap.RULE, *robots_sitemaps.RULES,
-    *structure.RULES, *gov.RULES,
+    *structure.RULES, *gov.RULES, *findability.RULES,
 ]
 ALL_RULES: list[Rule] = sorted(_ALL, key=lambda rule: CATALOGUE_ORDER.index(rule.id))
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

@@ -16,7 +16,8 @@ from audits.site import Site
 from audits.text.keywords import stuffing_terms
 
 # Separators of a keyword-list title ("社保,医保,公积金,..."); _ and - are Baidu's page_column_site pattern.
-_LIST_SEPARATORS = re.compile(r"[,，、|｜/;；\s]+")
+# Spaces are not separators: they separate the words of an English title.
+_LIST_SEPARATORS = re.compile(r"[,，、|｜/;；]+")
 CONTENT_KINDS = ("article", "service")
 
 

@@ -20,4 +20,15 @@ def load_manifest() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-__all__ = ["PageInfo", "Route", "Site", "SitemapInfo", "build_site", "load_manifest", "serve_portal"]
+
+
+def demo_queries(base_url: str) -> list[tuple[str, str | None]]:
+    """The bundled sample of the portal's search log (queries.csv), URLs resolved against ``base_url``."""
+    import csv
+
+    text = resources.files(__package__).joinpath("queries.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    base = base_url.rstrip("/")
+    return [(row["query"], base + row["url"] if row["url"] else None) for row in rows]
+
+__all__ = ["PageInfo", "Route", "Site", "SitemapInfo", "build_site", "demo_queries", "load_manifest", "serve_portal"]

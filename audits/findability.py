@@ -1,0 +1,228 @@
+"""Findability of each service: gates, reachability, relevance and a simulated search, 0-100.
+
+score = 100 x (w_reach x reach + w_relevance x relevance + w_search x search) / (sum of weights),
+then x ``gate_factor`` (0.1) when any gate fails: a page a search engine may not index, cannot read,
+or is told to drop is near 0 whatever else it does well.
+
+- gates: the page answered an error or was never readable (http-error), noindex, robots.txt blocks
+  Baiduspider or Googlebot (robots-blocked), canonical to another URL, a meta-refresh redirect, or the
+  guide only in scripts, a frame or an attachment (js-dependent-content, frame-content, attachment-only);
+- reachability (0-1): 0.5 x click depth (1 at depth <= 1, then 0.85, 0.7, 0.3, 0.2; 0 when no link
+  reaches it) + 0.3 x internal link score / 100 + 0.2 x in a sitemap;
+- relevance (0-1): title names the service 0.35, title unique and not generic 0.2, H1 names it 0.2,
+  description names it or its key terms 0.1, name/title/H1/description use at least one of the
+  citizens' everyday words for it 0.15 (given when the dictionary has none for this service);
+- search (0-1): BM25F over the site's indexable pages (audits/search.py) answers each query; position
+  1 -> 1, 2 -> 0.8, 3 -> 0.6, 4-10 -> 0.3, else 0; weighted mean, the service's own name and the
+  user's queries weigh 2, everyday-word and key-term queries 1.
+
+Then known demotions multiply the score (``penalties``): a page no link reaches x 0.6, a stuffed title
+or body x 0.6 (Baidu's 清风 algorithm), no title x 0.7.
+
+The simulated engine returns a page only when it contains at least 75 % of the query's distinct terms
+(``min_match``): plain BM25 would return the 机动车交通违法处理 guide for 违章处理 on the word 处理 alone.
+
+Default weights: reach 0.3, relevance 0.3, search 0.4; every number is in ``DEFAULTS`` and can be
+overridden in ``govseo.toml [findability]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from audits.model import Finding
+from audits.search import SearchIndex
+from audits.services import Service, detect_services
+from audits.site import Site
+from audits.synonyms import Synonyms, load_synonyms
+
+DEFAULTS: dict[str, Any] = {
+    "weights": {"reach": 0.3, "relevance": 0.3, "search": 0.4},
+    "gate_factor": 0.1,
+    "depth_scores": [1.0, 1.0, 0.85, 0.7, 0.3, 0.2],
+    "position_scores": {1: 1.0, 2: 0.8, 3: 0.6},
+    "top10_score": 0.3,
+    "hard_below": 60,
+    "min_match": 0.75,
+    # Known demotions, as factors on the score: a page no link reaches (only a sitemap lists it) gets
+    # little weight; Baidu's 清风 algorithm demotes stuffed titles and bodies; without a title the engine
+    # shows the URL or guesses.
+    "penalties": {"unlinked": 0.6, "title-stuffing": 0.6, "keyword-stuffing": 0.6, "title-missing": 0.7},
+}
+GATE_RULES = ("http-error", "noindex", "robots-blocked", "canonical-problem", "meta-refresh",
+              "js-dependent-content", "frame-content", "attachment-only")
+REACH_RULES = ("deep-page", "weak-internal-links", "orphan-page", "not-in-sitemap")
+RELEVANCE_RULES = ("title-missing", "title-generic", "title-duplicate", "title-pattern", "title-stuffing",
+                   "h1-missing", "title-h1-mismatch", "description-missing", "keyword-focus")
+
+
+@dataclass
+class Query:
+    text: str
+    kind: str                      # name | everyday | terms | user
+    position: int | None = None
+
+    @property
+    def weight(self) -> float:
+        return 2.0 if self.kind in ("name", "user") else 1.0
+
+
+@dataclass
+class UserQuery:
+    """A citizen's search phrase from --queries, and where its intended page lands."""
+
+    text: str
+    url: str | None
+    position: int | None = None
+    top_results: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    service: Service
+    gates: list[str] = field(default_factory=list)              # rule ids
+    reach: float = 0.0
+    relevance: float = 0.0
+    search: float = 0.0
+    score: int = 0
+    queries: list[Query] = field(default_factory=list)
+    everyday_missing: list[str] = field(default_factory=list)   # everyday words absent from title/H1/description
+    reasons: list[str] = field(default_factory=list)            # rule ids, most important first
+    rank: int = 0
+
+
+def _settings(config: dict[str, Any] | None) -> dict[str, Any]:
+    settings = {**DEFAULTS, **(config or {})}
+    settings["weights"] = {**DEFAULTS["weights"], **(config or {}).get("weights", {})}
+    return settings
+
+
+def build_index(site: Site, min_match: float = DEFAULTS["min_match"]) -> SearchIndex:
+    """The simulated engine's index: indexable pages only (a non-indexable page can never be returned)."""
+    index = SearchIndex(site.tokenizer, min_match=min_match)
+    for page in site.html_pages():
+        if page.id in site.indexable_ids and page.artifacts is not None:
+            art = page.artifacts
+            index.add(page.id, title=art.title or "", h1=" ".join(art.h1s),
+                      description=" ".join(art.descriptions), body=site.main_text(page))
+    index.finalise()
+    return index
+
+
+def position_score(position: int | None, settings: dict[str, Any]) -> float:
+    if position is None:
+        return 0.0
+    scores = {int(k): v for k, v in settings["position_scores"].items()}
+    return scores.get(position, settings["top10_score"] if position <= 10 else 0.0)
+
+
+def service_queries(site: Site, service: Service, synonyms: Synonyms,
+                    user: list[tuple[str, str | None]]) -> list[Query]:
+    queries = [Query(service.name, "name")]
+    for everyday in synonyms.everyday_for(service.name)[:3]:
+        for official in synonyms.officials_for(everyday):
+            if official in service.name:
+                queries.append(Query(service.name.replace(official, everyday, 1), "everyday"))
+                break
+    terms = [t for t in site.tokenizer.terms(service.name) if len(t) >= 2]
+    if len(terms) >= 3:
+        queries.append(Query(f"{terms[0]} {terms[-1]}", "terms"))
+    queries += [Query(text, "user") for text, url in user if url == service.url]
+    seen: set[str] = set()
+    return [q for q in queries if not (q.text in seen or seen.add(q.text))]
+
+
+def _reach(site: Site, service: Service, settings: dict[str, Any]) -> float:
+    page = service.page
+    if page is None or page.depth is None:
+        depth_score = 0.0
+    else:
+        table = settings["depth_scores"]
+        depth_score = table[page.depth] if page.depth < len(table) else table[-1]
+    link = site.link_scores.get(page.id, 0.0) / 100 if page is not None else 0.0
+    in_sitemap = 1.0 if service.url in site.sitemap_locs else 0.0
+    return 0.5 * depth_score + 0.3 * link + 0.2 * in_sitemap
+
+
+def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonyms) -> float:
+    page = a.service.page
+    if page is None or page.artifacts is None:
+        return 0.0
+    art = page.artifacts
+    title, h1 = art.title or "", " ".join(art.h1s)
+    shown = " ".join((title, h1, *art.descriptions))
+    name = a.service.name
+    # The words citizens use for this service: everyday forms of the official terms in its name. The
+    # page speaks their language when its name, title, H1 or description uses any one of them.
+    # An everyday word whose characters all appear there (失业金 / 失业保险金, 迁户口 / 户口迁移) is an
+    # abbreviation or reordering engines match; the gap is a word the page never uses (违章 / 交通违法).
+    everyday = synonyms.everyday_for(name)
+    text = shown + name
+    spoken = any(w in text or set(w) <= set(text) for w in everyday)
+    # Shortest first, then dictionary order: the word people actually type (违章 before 交通违章).
+    first_seen = {pair.everyday: i for i, pair in reversed(list(enumerate(synonyms.pairs)))}
+    a.everyday_missing = [] if spoken else sorted(everyday, key=lambda w: (len(w), first_seen.get(w, 0)))
+    key = {t for t in site.tokenizer.terms(name) if len(t) >= 2}
+    score = 0.35 * (name in title) + 0.2 * (not {"title-duplicate", "title-generic", "title-missing"} & rule_hits)
+    score += 0.2 * (name in h1) + 0.1 * any(t in " ".join(art.descriptions) for t in key | {name})
+    score += 0.15 * (not a.everyday_missing)
+    return score
+
+
+def answer_queries(site: Site, index: SearchIndex, queries: list[tuple[str, str | None]]) -> list[UserQuery]:
+    result = []
+    for text, url in queries:
+        hits = index.search(text, top_k=10)
+        query = UserQuery(text, url, top_results=[site.pages[doc].url for doc, _ in hits[:5]])
+        page = site.page(url) if url else None
+        if page is not None:
+            query.position = index.position(text, page.id)
+        result.append(query)
+    return result
+
+
+def assess(site: Site, findings: list[Finding], config: dict[str, Any] | None = None,
+           services_config: dict[str, Any] | None = None,
+           user_queries: list[tuple[str, str | None]] | None = None) -> list[Assessment]:
+    """Score every service; the result is sorted hardest first (rank 1). Also answers the user's queries
+    (``site.user_queries``) on the same index."""
+    settings = _settings(config)
+    synonyms = load_synonyms()
+    index = build_index(site, float(settings["min_match"]))
+    site.user_queries = answer_queries(site, index, user_queries or [])
+    hits: dict[str, set[str]] = {}
+    for finding in findings:
+        hits.setdefault(finding.url, set()).add(finding.rule)
+    assessments = []
+    for service in detect_services(site, services_config):
+        a = Assessment(service)
+        rule_hits = hits.get(service.url, set())
+        a.gates = [r for r in GATE_RULES if r in rule_hits]
+        if service.page is not None and site.canonical_target(service.page) and "canonical-problem" not in a.gates:
+            a.gates.append("canonical-problem")    # canonicalised to another URL: that URL is what gets indexed
+        if service.page is None and "http-error" not in a.gates:
+            a.gates.append("robots-blocked" if site.blocked_for(service.url) else "http-error")
+        a.reach = _reach(site, service, settings)
+        a.relevance = _relevance(site, a, rule_hits, synonyms)
+        a.queries = service_queries(site, service, synonyms, user_queries or [])
+        page_id = service.page.id if service.page is not None else None
+        for query in a.queries:
+            query.position = index.position(query.text, page_id) if page_id is not None else None
+        total_weight = sum(q.weight for q in a.queries)
+        a.search = sum(q.weight * position_score(q.position, settings) for q in a.queries) / total_weight
+        w = settings["weights"]
+        raw = (w["reach"] * a.reach + w["relevance"] * a.relevance + w["search"] * a.search) / sum(w.values())
+        factor = settings["gate_factor"] if a.gates else 1.0
+        penalties = settings["penalties"]
+        if service.page is None or service.page.depth is None:
+            factor *= penalties.get("unlinked", 1.0)
+        for rule_id in rule_hits:
+            factor *= penalties.get(rule_id, 1.0)
+        a.score = round(100 * raw * factor)
+        a.reasons = a.gates + [r for r in (*REACH_RULES, *RELEVANCE_RULES) if r in rule_hits]
+        assessments.append(a)
+    assessments.sort(key=lambda a: (a.score, a.service.url))
+    for rank, a in enumerate(assessments, start=1):
+        a.rank = rank
+    return assessments

@@ -1,0 +1,119 @@
+"""The result document (result.json): schema version 1, see DESIGN.md. One document feeds every report."""
+
+from __future__ import annotations
+
+from statistics import mean
+from typing import Any
+
+from audits.findability import Assessment
+from audits.fixes import service_fixes
+from audits.model import CATEGORIES, Finding, Rule
+from audits.scoring import RuleOutcome, category_scores, page_score, site_score
+from audits.site import Page, Site
+from audits.synonyms import load_synonyms
+from govseo import __version__
+
+SCHEMA_VERSION = 1
+
+
+def _page_kind(page: Page) -> str:
+    if page.record.status is None or page.record.status >= 400:
+        return "error"
+    if 300 <= page.record.status < 400:
+        return "redirect"
+    return "html" if page.artifacts is not None else "resource"
+
+
+def _pages(site: Site, scored: list[RuleOutcome], services: set[str]) -> list[dict[str, Any]]:
+    pages = []
+    for page in sorted(site.pages.values(), key=lambda p: (p.depth is None, p.depth or 0, p.url)):
+        html_ok = page.ok_html
+        score = page_score(page.url, scored, html_ok=html_ok) if html_ok else (0 if page.is_error else None)
+        pages.append({
+            "url": page.url, "status": page.status, "error": page.record.error, "depth": page.depth,
+            "indexable": page.id in site.indexable_ids, "in_sitemap": page.in_sitemap,
+            "inlinks": page.inlinks, "title": page.artifacts.title if page.artifacts else None,
+            "score": score, "is_service": page.url in services, "kind": _page_kind(page),
+            "type": site.kind(page), "content_type": page.record.content_type,
+            "size": page.record.body_size if page.record.content_length is None else page.record.content_length,
+        })
+    for url, state, _via in site.urls.values():
+        if state == "blocked":
+            pages.append({"url": url, "status": None, "error": None, "depth": None, "indexable": False,
+                          "in_sitemap": url in site.sitemap_locs, "inlinks": 0, "title": None, "score": None,
+                          "is_service": url in services, "kind": "blocked", "type": None, "content_type": None,
+                          "size": None})
+    return pages
+
+
+def _services(site: Site, assessments: list[Assessment]) -> list[dict[str, Any]]:
+    synonyms = load_synonyms()
+    result = []
+    for a in assessments:
+        page = a.service.page
+        result.append({
+            "url": a.service.url, "name": a.service.name, "section": a.service.section, "score": a.score,
+            "rank": a.rank, "reasons": a.reasons,
+            "queries": [{"query": q.text, "kind": q.kind, "position": q.position} for q in a.queries],
+            "fixes": service_fixes(site, a, synonyms),
+            "components": {"gates": a.gates, "reach": round(a.reach, 2), "relevance": round(a.relevance, 2),
+                           "search": round(a.search, 2)},
+            "everyday_missing": a.everyday_missing,
+            "indexable": page is not None and page.id in site.indexable_ids,
+            "depth": page.depth if page is not None else None,
+            "title": page.artifacts.title if page is not None and page.artifacts else None,
+        })
+    return result
+
+
+def _sections(services: list[dict[str, Any]], hard_below: int = 60) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for service in services:
+        groups.setdefault(service["section"], []).append(service)
+    sections = [{"name": name, "services": len(items), "score": round(mean(s["score"] for s in items)),
+                 "hard": sum(1 for s in items if s["score"] < hard_below),
+                 "hardest": min(items, key=lambda s: s["score"])["name"]}
+                for name, items in groups.items()]
+    return sorted(sections, key=lambda s: (s["score"], s["name"]))
+
+
+def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | None]],
+                    findings: list[Finding]) -> dict[str, Any]:
+    scored = [o for _, o, _ in outcomes]
+    categories = category_scores(scored, CATEGORIES)
+    if site.assessments:    # findability: the mean service score (documented in audits/scoring.py)
+        categories["findability"] = round(mean(a.score for a in site.assessments))
+    services = _services(site, site.assessments)
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    rules = [{
+        "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,
+        "category": rule.category, "scope": rule.scope, "description": rule.why.zh, "fix": rule.fix.zh,
+        "source": rule.source,
+        "en": {"title": rule.failure.en, "check": rule.title.en, "description": rule.why.en, "fix": rule.fix.en},
+        "status": outcome.status, "count": counts.get(rule.id, 0), "error": error,
+    } for rule, outcome, error in outcomes]
+    order = {rule.id: i for i, (rule, _, _) in enumerate(outcomes)}
+    findings = sorted(findings, key=lambda f: (order[f.rule], f.url))
+    options = site.options
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "govseo", "version": __version__},
+        "crawl": {
+            "start_urls": site.start_urls, "pages": len(site.pages),
+            "started_at": site.meta.get("started_at"), "finished_at": site.meta.get("finished_at"),
+            "complete": site.meta.get("finished") == "1", "user_agent": options.get("user_agent"),
+            "settings": {k: options.get(k) for k in ("max_pages", "max_depth", "concurrency", "delay",
+                                                     "obey_robots", "subdomains", "include", "exclude")},
+        },
+        "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories},
+        "rules": rules,
+        "findings": [{"rule": f.rule, "severity": f.severity, "url": f.url, "message": f.message.zh,
+                      "message_en": f.message.en, "evidence": f.evidence} for f in findings],
+        "pages": _pages(site, scored, {s["url"] for s in services}),
+        "services": services,
+        "sections": _sections(services),
+        "queries": [{"query": q.text, "url": q.url, "position": q.position, "top_results": q.top_results}
+                    for q in site.user_queries],
+    }

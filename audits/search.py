@@ -1,0 +1,310 @@
+"""Simulated site search: BM25F over the indexable pages of a crawl.
+
+The index answers "where would this page rank on this site for this query?" with the ranking
+function search engines descend from, applied to the fields they weigh: title, H1, meta
+description and body text.
+
+Scoring (BM25F, Robertson, Zaragoza & Taylor 2004; Zaragoza et al., TREC-13 2004). For a query
+term t and a document d with fields f::
+
+    tf~(t, d) = sum_f  w_f * tf_f(t, d) / (1 - b_f + b_f * len_f(d) / avglen_f)
+    score(q, d) = sum_{t in q}  idf(t) * tf~(t, d) / (k1 + tf~(t, d))
+    idf(t) = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))
+
+N is the number of documents, df(t) the number of documents with t in any field, len_f(d) the
+number of terms of field f and avglen_f its mean over all documents. Field weights and length
+normalisation are applied before the single saturation k1, so repeating a word across fields
+saturates like repeating it in one field. Defaults: weights title 5, h1 3, description 2,
+body 1; b title 0.75, h1 0.5 (an H1 is usually just the service name), description 0.75,
+body 0.75; k1 1.2. All are constructor arguments.
+
+Terms. Text is NFKC-normalised (full-width letters and digits become half-width) and segmented
+with the project tokenizer's jieba ``cut_for_search`` (long words are also emitted as their 2- and
+3-character sub-words: 住房公积金 -> 住房, 公积金, 住房公积金 …). ASCII is lower-cased. Dropped:
+whitespace, punctuation and symbols, the bundled stop words (which include 年/月/日 and portal
+chrome such as 首页 and 当前位置), single ASCII letters and numbers (2026, 08:30, 0571-12345: dates,
+phone numbers and fees would bloat the index and citizens rarely search a service by a number).
+Single Chinese characters are kept. Queries are analysed the same way; each distinct query term
+counts once and a term absent from the index adds nothing: an everyday word such as 违章 finds
+only pages that contain it, which is the vocabulary gap the audit measures.
+
+Storage. While adding, each (term, document, field, tf) entry is appended to flat typed arrays;
+``finalise()`` turns them into compressed sparse rows per term (document numbers as int32 and the
+precomputed ``idf * saturated tf~`` as float32) with numpy, and frees the build arrays. A query
+adds the rows of its terms into one float64 score vector. Ties are broken by insertion order.
+
+Measured (CPython 3.11, 2 cores; 20,000 pages of ~830 characters, 192k terms, 4.9 M postings):
+``analyse`` ~2.2 ms a page, ``add_tokens`` ~0.15 ms, ``finalise`` ~0.8 s; 53 MB traced after
+finalising (39 MB of arrays), transient peak +80 MB; ``search``/``position`` ~0.2 ms a query.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+import numpy as np
+
+from audits.text.tokenizer import Tokenizer, get_tokenizer
+
+__all__ = ["DEFAULT_B", "DEFAULT_K1", "DEFAULT_WEIGHTS", "FIELDS", "SearchIndex", "TermFilter"]
+
+FIELDS: tuple[str, ...] = ("title", "h1", "description", "body")
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"title": 5.0, "h1": 3.0, "description": 2.0, "body": 1.0})
+DEFAULT_B: Mapping[str, float] = MappingProxyType({"title": 0.75, "h1": 0.5, "description": 0.75, "body": 0.75})
+DEFAULT_K1 = 1.2
+
+_NUMERIC = re.compile(r"^(?=.*[0-9])[0-9.,:/\-_%+~]+$")
+_SINGLE_ASCII_LETTER = re.compile(r"^[a-z]$")
+_CACHE_LIMIT = 300_000
+_MAX_TF = 65_535  # term frequencies are stored as uint16
+
+
+class TermFilter:
+    """Turns jieba ``cut_for_search`` tokens into index terms (see the module docstring).
+
+    Filtering is idempotent, so it may be applied to tokens that were already filtered.
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self._tokenizer = tokenizer
+        self._cache: dict[str, str | None] = {}
+
+    def analyse(self, text: str) -> list[str]:
+        """Segment ``text`` (the expensive part, ~1.5-5 ms per page) and filter the tokens."""
+        return self.filter(self._tokenizer.cut_for_search(unicodedata.normalize("NFKC", text)))
+
+    def filter(self, tokens: Iterable[str]) -> list[str]:
+        cache = self._cache
+        result = []
+        for token in tokens:
+            term = cache.get(token, "")
+            if term == "":
+                term = self._term(token)
+                if len(cache) < _CACHE_LIMIT:
+                    cache[token] = term
+            if term is not None:
+                result.append(term)
+        return result
+
+    def _term(self, token: str) -> str | None:
+        term = unicodedata.normalize("NFKC", token).strip().lower()
+        if (not term or _NUMERIC.match(term) or _SINGLE_ASCII_LETTER.match(term)
+                or all(unicodedata.category(ch)[0] in "PSZC" for ch in term)
+                or self._tokenizer.is_stopword(term)):
+            return None
+        return term
+
+
+def _new_entries() -> tuple[array, array, array, array]:
+    """Build arrays: term number, document number, field number, term frequency."""
+    return array("I"), array("I"), array("B"), array("H")
+
+
+def _view(values: array) -> np.ndarray:
+    return np.frombuffer(values, dtype=np.dtype(f"u{values.itemsize}"))
+
+
+def _per_field(values: Mapping[str, float] | None, defaults: Mapping[str, float], what: str) -> np.ndarray:
+    merged = dict(defaults)
+    for name, value in (values or {}).items():
+        if name not in merged:
+            raise ValueError(f"unknown field {name!r} in {what}; fields are {', '.join(FIELDS)}")
+        merged[name] = float(value)
+    return np.array([merged[name] for name in FIELDS], dtype=np.float64)
+
+
+class SearchIndex:
+    """BM25F index of pages. Add every page, ``finalise()``, then ``search`` / ``position``.
+
+    ``weights`` and ``b`` may give any subset of the fields; the others keep their defaults.
+    Searching an index that is not finalised finalises it; adding to a finalised index raises
+    RuntimeError.
+    """
+
+    def __init__(self, tokenizer: Tokenizer | None = None, weights: Mapping[str, float] | None = None,
+                 b: Mapping[str, float] | None = None, k1: float = DEFAULT_K1, min_match: float = 0.0) -> None:
+        if not 0.0 <= min_match <= 1.0:
+            raise ValueError("min_match must be between 0 and 1")
+        # A document must contain at least ceil(min_match x distinct query terms) of the query's terms
+        # to be returned (0 = any one term, as plain BM25; engines want most of the query).
+        self._min_match = float(min_match)
+        self._weights = _per_field(weights, DEFAULT_WEIGHTS, "weights")
+        self._b = _per_field(b, DEFAULT_B, "b")
+        if (self._weights < 0).any() or not np.isfinite(self._weights).all():
+            raise ValueError("field weights must be finite and >= 0")
+        if not ((self._b >= 0) & (self._b <= 1)).all():
+            raise ValueError("b must be between 0 and 1")
+        if not (k1 > 0 and np.isfinite(k1)):
+            raise ValueError("k1 must be > 0")
+        self._k1 = float(k1)
+        self._tokenizer = tokenizer
+        self._filter: TermFilter | None = None
+        self._doc_ids: list[Hashable] = []
+        self._doc_index: dict[Hashable, int] = {}
+        self._vocab: dict[str, int] = {}
+        self._lengths = array("I")  # len_f(d), len(FIELDS) values per document
+        # Build entries, one per (term, document, field): freed by finalise().
+        self._e_term, self._e_doc, self._e_field, self._e_tf = _new_entries()
+        self._finalised = False
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._post_doc = np.zeros(0, dtype=np.int32)
+        self._post_weight = np.zeros(0, dtype=np.float32)
+
+    # -- building -------------------------------------------------------------------------------
+
+    @property
+    def term_filter(self) -> TermFilter:
+        if self._filter is None:
+            self._filter = TermFilter(self._tokenizer or get_tokenizer())
+        return self._filter
+
+    def analyse(self, text: str) -> list[str]:
+        """Index terms of ``text``, as ``add`` computes them (for callers that segment once)."""
+        return self.term_filter.analyse(text)
+
+    def add(self, doc_id: Hashable, title: str = "", h1: str = "", description: str = "",
+            body: str = "") -> None:
+        """Segment and add one page."""
+        texts = {"title": title, "h1": h1, "description": description, "body": body}
+        self.add_tokens(doc_id, {name: self.analyse(text) for name, text in texts.items() if text})
+
+    def add_tokens(self, doc_id: Hashable, fields: Mapping[str, Sequence[str]]) -> None:
+        """Add one page from tokens: ``analyse()`` output or raw ``cut_for_search`` tokens (they are
+        filtered here). Missing fields are empty."""
+        if self._finalised:
+            raise RuntimeError("the index is finalised; build a new SearchIndex to add pages")
+        if doc_id in self._doc_index:
+            raise ValueError(f"duplicate document id {doc_id!r}")
+        unknown = set(fields) - set(FIELDS)
+        if unknown:
+            raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(FIELDS)}")
+        doc = len(self._doc_ids)
+        vocab = self._vocab
+        for number, name in enumerate(FIELDS):
+            terms = self.term_filter.filter(fields.get(name, ()))
+            self._lengths.append(len(terms))
+            for term, tf in Counter(terms).items():
+                self._e_term.append(vocab.setdefault(term, len(vocab)))
+                self._e_doc.append(doc)
+                self._e_field.append(number)
+                self._e_tf.append(min(tf, _MAX_TF))
+        self._doc_index[doc_id] = doc
+        self._doc_ids.append(doc_id)
+
+    def finalise(self) -> None:
+        """Compute the BM25F weights and freeze the index (idempotent)."""
+        if self._finalised:
+            return
+        self._finalised = True
+        n_docs, n_terms = len(self._doc_ids), len(self._vocab)
+        if not n_docs or not len(self._e_term):
+            self._offsets = np.zeros(n_terms + 1, dtype=np.int64)
+            return
+        lengths = _view(self._lengths).reshape(n_docs, len(FIELDS))
+        average = lengths.mean(axis=0)
+        average[average == 0] = 1.0
+        norm = 1.0 - self._b + self._b * (lengths / average)  # per document and field
+        del lengths
+        # Entries arrive document by document, so a stable sort by term leaves each term's
+        # documents ascending and the fields of one (term, document) adjacent.
+        entries = [self._e_term, self._e_doc, self._e_field, self._e_tf]
+        self._e_term, self._e_doc, self._e_field, self._e_tf = _new_entries()
+        order = np.argsort(_view(entries[0]), kind="stable")
+        sorted_entries = []
+        for i in range(len(entries)):  # release each build array as soon as it is copied
+            sorted_entries.append(_view(entries[i])[order])
+            entries[i] = array("B")
+        del order
+        term, doc, field, tf = sorted_entries
+        # Per-entry contribution w_f * tf / norm_f (float32: at most len(FIELDS) values are summed).
+        contrib = norm.astype(np.float32)[doc, field]
+        np.divide(self._weights.astype(np.float32)[field], contrib, out=contrib)
+        contrib *= tf
+        del field, tf, sorted_entries
+        starts = np.flatnonzero(np.r_[True, (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])])
+        weight = np.add.reduceat(contrib, starts)  # the pseudo term frequency tf~, float32
+        del contrib
+        post_term = term[starts]
+        self._post_doc = doc[starts].view(np.int32)  # document numbers are < 2**31
+        del term, doc, starts
+        df = np.bincount(post_term, minlength=n_terms)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        np.divide(weight, weight + np.float32(self._k1), out=weight)  # saturation
+        weight *= idf[post_term]
+        self._post_weight = weight
+        self._offsets = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(df, out=self._offsets[1:])
+
+    # -- querying -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._doc_index
+
+    @property
+    def num_terms(self) -> int:
+        return len(self._vocab)
+
+    @property
+    def num_postings(self) -> int:
+        """Distinct (term, document) pairs; known once finalised."""
+        return int(self._offsets[-1])
+
+    def query_terms(self, query: str | Sequence[str]) -> list[str]:
+        """The distinct terms of a query (a string, or tokens), in query order."""
+        terms = self.analyse(query) if isinstance(query, str) else self.term_filter.filter(query)
+        return list(dict.fromkeys(terms))
+
+    def scores(self, query: str | Sequence[str]) -> np.ndarray:
+        """BM25F score of every document, in insertion order (0.0 = no query term matched)."""
+        self.finalise()
+        scores = np.zeros(len(self._doc_ids), dtype=np.float64)
+        terms = self.query_terms(query)
+        matched = np.zeros(len(self._doc_ids), dtype=np.int32) if self._min_match else None
+        for term in terms:
+            number = self._vocab.get(term)
+            if number is not None:
+                start, end = self._offsets[number], self._offsets[number + 1]
+                scores[self._post_doc[start:end]] += self._post_weight[start:end]
+                if matched is not None:
+                    matched[self._post_doc[start:end]] += 1
+        if matched is not None:
+            scores[matched < math.ceil(self._min_match * len(terms) - 1e-9)] = 0.0
+        return scores
+
+    def search(self, query: str | Sequence[str], top_k: int | None = 10) -> list[tuple[Hashable, float]]:
+        """The best ``top_k`` documents (all matches when None) as (doc_id, score), best first;
+        equal scores in insertion order. Documents with a zero score are never returned."""
+        scores = self.scores(query)
+        hits = np.flatnonzero(scores > 0)
+        if top_k is not None:
+            if top_k <= 0:
+                return []
+            if len(hits) > top_k:
+                values = scores[hits]
+                kth = np.partition(values, len(values) - top_k)[len(values) - top_k]
+                hits = hits[values >= kth]
+        hits = hits[np.lexsort((hits, -scores[hits]))][:top_k]
+        return [(self._doc_ids[i], float(scores[i])) for i in hits]
+
+    def position(self, query: str | Sequence[str], doc_id: Hashable, top_k: int | None = None) -> int | None:
+        """1-based rank of ``doc_id`` in ``search(query, top_k=None)``; None when the page does not
+        match at all, is ranked below ``top_k``, or is not in the index."""
+        index = self._doc_index.get(doc_id)
+        if index is None:
+            return None
+        scores = self.scores(query)
+        score = scores[index]
+        if score <= 0:
+            return None
+        rank = 1 + int(np.count_nonzero(scores > score)) + int(np.count_nonzero(scores[:index] == score))
+        return None if top_k is not None and rank > top_k else rank
