@@ -126,8 +126,9 @@ def service_queries(site: Site, service: Service, synonyms: Synonyms,
                 queries.append(Query(service.name.replace(official, everyday, 1), "everyday"))
                 break
     terms = [t for t in site.tokenizer.terms(service.name) if len(t) >= 2]
-    if len(terms) >= 3:
-        queries.append(Query(f"{terms[0]} {terms[-1]}", "terms"))
+    if len(terms) >= 3:     # the two longest terms, in name order: the name's core without its verb
+        longest = sorted(sorted(range(len(terms)), key=lambda i: -len(terms[i]))[:2])
+        queries.append(Query(" ".join(terms[i] for i in longest), "terms"))
     queries += [Query(text, "user") for text, url in user if url == service.url]
     seen: set[str] = set()
     return [q for q in queries if not (q.text in seen or seen.add(q.text))]
