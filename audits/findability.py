@@ -104,8 +104,10 @@ def build_index(site: Site, min_match: float = DEFAULTS["min_match"]) -> SearchI
     for page in site.html_pages():
         if page.id in site.indexable_ids and page.artifacts is not None:
             art = page.artifacts
-            index.add(page.id, title=art.title or "", h1=" ".join(art.h1s),
-                      description=" ".join(art.descriptions), body=site.main_text(page))
+            # the body reuses the page's one segmentation (Site.terms); the short fields are cut here
+            index.add_tokens(page.id, {"title": index.analyse(art.title or ""), "h1": index.analyse(" ".join(art.h1s)),
+                                       "description": index.analyse(" ".join(art.descriptions)),
+                                       "body": site.tokenizer.search_tokens(site.terms(page))})
     index.finalise()
     return index
 

@@ -129,6 +129,20 @@ class Tokenizer:
     def terms(self, text: str) -> list[str]:
         return self.terms_and_words(text)[0]
 
+    def search_tokens(self, terms: list[str]) -> list[str]:
+        """``cut_for_search`` of already-segmented words: each word plus its 2- and 3-character
+        sub-words that are dictionary words (jieba's own rule), so a page is segmented only once."""
+        freq = self._jieba.FREQ
+        result: list[str] = []
+        for word in terms:
+            n = len(word)
+            if n > 2:
+                result.extend(word[i:i + 2] for i in range(n - 1) if freq.get(word[i:i + 2]))
+            if n > 3:
+                result.extend(word[i:i + 3] for i in range(n - 2) if freq.get(word[i:i + 3]))
+            result.append(word)
+        return result
+
     def terms_and_words(self, text: str) -> tuple[list[str], int]:
         """Word tokens of ``text``, in order, repeats kept.
 
