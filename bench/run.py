@@ -1,62 +1,129 @@
-"""Benchmarks (not tests): `make bench`.
+"""Benchmarks (not tests): `make bench` (sizes 2,000 and 20,000 pages), `--pages 100000` for the big one.
 
-Measures `govseo run` (crawl + audit + report) and `govseo audit` (re-audit of the stored crawl) on
-the bundled sample portal served on 127.0.0.1: wall time, pages/s and the peak RSS of each child
-process. Medians of --repeat runs. The synthetic large-portal benchmark belongs with the scale work.
+For each size, on the same generated portal (bench/generate.py) served by nginx on 127.0.0.1 (Python's
+http.server when nginx is absent: `apt-get install nginx-light`), with the same concurrency:
+  1. a plain Scrapy CrawlSpider + LinkExtractor yielding url/status/title (bench/crawlspider_baseline.py);
+  2. `govseo run` (crawl + every audit + findability + report), end to end;
+  3. the stages one by one: `govseo crawl`, `govseo audit --db` (re-audit of the stored crawl), `govseo report`.
+Prints pages/s, the ratio to the CrawlSpider, and each process's peak RSS (whole process, OS figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import statistics
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate, set_base  # noqa: E402
+
+WRAPPER = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+           "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr); "
+           "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+           "sys.exit(p.returncode)")
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Run a govseo child process; return (seconds, peak RSS in MB)."""
+def measure(args: list[str]) -> tuple[float, float, str]:
+    """Run a child process; (seconds, peak RSS MB, stdout)."""
     start = time.perf_counter()
-    # A fresh wrapper process per run, so its RUSAGE_CHILDREN peak is this run's alone.
-    wrapper = [sys.executable, "-c",
-               "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)",
-               sys.executable, "-m", "govseo", *args]
-    proc = subprocess.run(wrapper, capture_output=True, text=True, cwd=REPO)
-    elapsed = time.perf_counter() - start
+    proc = subprocess.run([sys.executable, "-c", WRAPPER, *args], capture_output=True, text=True, cwd=REPO)
+    seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"govseo {' '.join(args)} failed:\n{proc.stderr}")
-    peak_kb = int(proc.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kb / 1024
+        raise SystemExit(f"{' '.join(args[:4])} failed:\n{proc.stderr[-2000:]}")
+    rss = int(proc.stderr.rsplit("MAXRSS", 1)[1].split()[0]) / 1024
+    return seconds, rss, proc.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    port = free_port()
+    nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    if nginx:
+        conf = root.parent / f"nginx-{port}.conf"
+        conf.write_text(f"""worker_processes 1; daemon off; pid {root.parent}/nginx-{port}.pid;
+error_log {root.parent}/nginx-error.log error;
+events {{ worker_connections 1024; }}
+http {{ access_log off; sendfile on; keepalive_requests 100000; types {{ text/html html; application/xml xml;
+  text/plain txt; }} default_type application/octet-stream;
+  client_body_temp_path {root.parent}/tmp; proxy_temp_path {root.parent}/tmp; fastcgi_temp_path {root.parent}/tmp;
+  uwsgi_temp_path {root.parent}/tmp; scgi_temp_path {root.parent}/tmp;
+  server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }} }}
+""")
+        (root.parent / "tmp").mkdir(exist_ok=True)
+        proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root.parent)])
+        server = "nginx"
+    else:
+        proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                 "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = "python http.server (install nginx-light for the reference figures)"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                break
+            time.sleep(0.05)
+        print(f"  served by {server} on 127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def bench_size(pages: int, work: Path, concurrency: int) -> None:
+    root = work / f"portal-{pages}" / "site"
+    if not (root / "index.html").exists():
+        generate(root, pages)
+    with serve(root) as base:
+        set_base(root, base.rstrip("/"))
+        print(f"\n== {pages} pages (concurrency {concurrency} per host)")
+        t, rss, out = measure([sys.executable, str(REPO / "bench" / "crawlspider_baseline.py"), base, str(concurrency)])
+        crawled = int(out.split("responses", 1)[1].split()[0])
+        baseline = crawled / t
+        print(f"  CrawlSpider baseline   {crawled:7d} responses {t:8.1f} s {baseline:8.1f} pages/s  peak RSS {rss:7.1f} MB")
+        opts = ["--concurrency", str(concurrency), "--delay", "0", "--no-autothrottle", "--max-pages",
+                str(pages * 2), "--quiet"]
+        out_dir = work / f"run-{pages}"
+        t, rss, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir), *opts])
+        result = json.loads((out_dir / "result.json").read_text(encoding="utf-8"))
+        fetched = result["crawl"]["pages"]
+        size = (out_dir / "report.html").stat().st_size / 1e6
+        print(f"  govseo run (end to end){fetched:7d} URLs      {t:8.1f} s {fetched / t:8.1f} pages/s  peak RSS {rss:7.1f} MB"
+              f"  ratio {fetched / t / baseline:4.1f}x  report {size:.1f} MB")
+        db = work / f"stages-{pages}.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        t, rss, _ = measure([sys.executable, "-m", "govseo", "crawl", base, "--db", str(db), *opts])
+        print(f"  stage crawl            {fetched:7d} URLs      {t:8.1f} s {fetched / t:8.1f} pages/s  peak RSS {rss:7.1f} MB")
+    t, rss, _ = measure([sys.executable, "-m", "govseo", "audit", "--db", str(db), "--out", str(work / "again.json")])
+    print(f"  stage audit (re-audit) {fetched:7d} URLs      {t:8.1f} s {fetched / t:8.1f} pages/s  peak RSS {rss:7.1f} MB"
+          "  (no network)")
+    t, rss, _ = measure([sys.executable, "-m", "govseo", "report", str(work / "again.json"), "--out", str(work / "rep")])
+    print(f"  stage report                             {t:8.1f} s                 peak RSS {rss:7.1f} MB")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, action="append", help="portal size (repeatable); default 2000 and 20000")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "govseo-bench")
     args = parser.parse_args()
-    from govseo.sample_portal import serve_portal
-
-    runs, audits, rss_run, rss_audit, pages = [], [], [], [], 0
-    with serve_portal() as base, tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.repeat):
-            out = Path(tmp) / f"run{i}"
-            seconds, rss = timed(["run", base, "--out", str(out), "--quiet"])
-            runs.append(seconds)
-            rss_run.append(rss)
-            pages = json.loads((out / "result.json").read_text(encoding="utf-8"))["crawl"]["pages"]
-            seconds, rss = timed(["audit", "--db", str(out / "crawl.sqlite"), "--out", str(out / "again.json")])
-            audits.append(seconds)
-            rss_audit.append(rss)
-    run_s, audit_s = statistics.median(runs), statistics.median(audits)
-    print(f"sample portal: {pages} URLs, median of {args.repeat} (whole processes, start-up included)")
-    print(f"  govseo run    {run_s:6.2f} s  {pages / run_s:7.1f} URLs/s  peak RSS {max(rss_run):6.1f} MB")
-    print(f"  govseo audit  {audit_s:6.2f} s  {pages / audit_s:7.1f} URLs/s  peak RSS {max(rss_audit):6.1f} MB")
+    args.work.mkdir(parents=True, exist_ok=True)
+    for pages in args.pages or [2000, 20000]:
+        bench_size(pages, args.work, args.concurrency)
     return 0
 
 

@@ -1,0 +1,139 @@
+"""A realistic synthetic government portal of N pages, written as static files (for nginx).
+
+Home, department columns with deep pagination (20 items a page), article and 办事指南 detail pages with
+Chinese text and heavy navigation (~100 links a page, as real portals have), a sitemap index with
+sitemaps of at most 50,000 URLs, robots.txt, and about 3 % GBK-encoded pages. Deterministic (seeded).
+
+    python bench/generate.py OUT_DIR --pages 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+DEPARTMENTS = ["公安局", "人力资源和社会保障局", "住房和城乡建设局", "市场监督管理局", "民政局", "交通运输局",
+               "医疗保障局", "住房公积金管理中心", "自然资源和规划局", "教育体育局", "卫生健康委员会", "税务局",
+               "生态环境局", "农业农村局", "文化和旅游局", "退役军人事务局", "司法局", "财政局", "商务局", "应急管理局"]
+SERVICES = ["社会保障卡申领", "住房公积金提取", "居住证办理", "最低生活保障申请", "户口迁移", "机动车交通违法处理",
+            "个体工商户设立登记", "营业执照变更登记", "不动产转移登记", "失业保险金申领", "结婚登记", "医保关系转移接续",
+            "食品经营许可", "建筑工程施工许可证核发", "临时救助申请", "老年人优待证办理", "出生医学证明办理",
+            "教师资格认定", "残疾人证办理", "道路货物运输经营许可"]
+SENTENCES = ["申请人应当携带居民身份证原件到政务服务中心窗口提交申请", "工作人员当场审核材料并出具受理回执",
+             "符合条件的当场办结，不符合条件的一次性告知需要补正的全部内容", "群众也可以通过网上政务服务平台预约办理",
+             "委托他人代办的，受托人应当提交授权委托书和本人身份证明", "办理结果通过短信通知本人并可以在线查询进度",
+             "对办理结果有异议的，可以依法申请行政复议或者提起行政诉讼", "窗口工作时间为工作日上午九点至下午五点",
+             "老年人和残疾人可以申请上门服务或者走绿色通道", "本事项不收取任何费用，严禁任何单位和个人代收",
+             "我市持续深化放管服改革，推动更多政务服务事项一网通办", "全市各级部门要把优化营商环境摆在突出位置",
+             "会议强调要坚持以人民为中心的发展思想，切实解决群众急难愁盼问题", "今年以来全市经济运行总体平稳、稳中有进",
+             "各地要加强统筹协调，确保各项任务按期完成", "市政府召开常务会议，研究部署下一阶段重点工作"]
+GUIDE_LABELS = ["事项名称", "实施机关", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话",
+                "承诺时限", "收费标准", "办理流程"]
+SITE = "临江市人民政府"
+PER_LIST = 20
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return "".join(f"<p>{rng.choice(SENTENCES)}。{rng.choice(SENTENCES)}。</p>" for _ in range(n))
+
+
+def _page(title: str, h1: str, body: str, nav: str, footer: str, crumbs: str, charset: str = "utf-8") -> str:
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="{charset}"><title>{title}_{SITE}</title>'
+            f'<meta name="description" content="{h1}，{SITE}门户网站为您提供权威信息和在线服务。">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="SiteName" content="{SITE}"><meta name="SiteIDCode" content="bm13000001"></head><body>'
+            f'<div class="header"><a href="/">{SITE}</a></div>{nav}<div class="position">当前位置：{crumbs}</div>'
+            f'<div class="content"><h1>{h1}</h1>{body}</div>{footer}</body></html>')
+
+
+def generate(out: Path, pages: int, seed: int = 7) -> int:
+    """Write the portal under ``out``; returns the number of HTML pages written."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    depts = DEPARTMENTS
+    n_detail = max(pages - 1 - len(depts), len(depts))
+    details_per_dept = max(1, n_detail // len(depts))
+    nav = '<ul class="nav">' + "".join(f'<li><a href="/bm{i}/">{d}</a></li>' for i, d in enumerate(depts)) + "</ul>"
+    hot = "".join(f'<a href="/bm{i % len(depts)}/t{i:06d}.html">{SERVICES[i % len(SERVICES)]}</a>' for i in range(20))
+    footer = (f'<div class="footer"><div class="hot">热门服务：{hot}</div>'
+              + "".join(f'<a href="/zt/{i}.html">专题{i}</a>' for i in range(20))
+              + '<p>主办单位：临江市人民政府办公室 网站标识码：bm13000001 临ICP备13000001号</p></div>')
+    written, urls = 0, []
+    (out / "zt").mkdir(exist_ok=True)
+    for i in range(20):
+        (out / "zt" / f"{i}.html").write_text(_page(f"专题{i}", f"专题{i}", _text(rng, 3), nav, footer, "首页"),
+                                             encoding="utf-8")
+        written += 1
+    home = _page("首页", SITE, "".join(f'<a href="/bm{i}/">{d}办事指南</a>' for i, d in enumerate(depts)), nav, footer,
+                 "首页")
+    (out / "index.html").write_text(home, encoding="utf-8")
+    written += 1
+    serial = 0
+    for d, dept in enumerate(depts):
+        folder = out / f"bm{d}"
+        folder.mkdir(exist_ok=True)
+        ids = list(range(serial, serial + details_per_dept))
+        serial += details_per_dept
+        for p in range(0, len(ids), PER_LIST):
+            chunk = ids[p:p + PER_LIST]
+            items = "".join(f'<li><a href="t{i:06d}.html">{SERVICES[i % len(SERVICES)]}（{i}）</a><span>2026-11-{1 + i % 28:02d}'
+                            "</span></li>" for i in chunk)
+            pager = "".join(f'<a href="{"index" if q == 0 else f"index_{q}"}.html">{q + 1}</a>'
+                            for q in range(0, (len(ids) + PER_LIST - 1) // PER_LIST))
+            name = "index.html" if p == 0 else f"index_{p // PER_LIST}.html"
+            (folder / name).write_text(_page(f"{dept}_部门办事", dept, f'<ul class="list">{items}</ul>{pager}', nav,
+                                             footer, f"首页 > {dept}"), encoding="utf-8")
+            written += 1
+        for i in ids:
+            service = SERVICES[i % len(SERVICES)]
+            is_guide = i % 5 < 2
+            body = ("".join(f"<p>{label}：{rng.choice(SENTENCES)}</p>" for label in GUIDE_LABELS) if is_guide
+                    else _text(rng, 6))
+            related = "".join(f'<a href="t{j:06d}.html">相关{j}</a>' for j in rng.sample(ids, min(20, len(ids))))
+            title = f"{service}（{i}）" + ("办事指南" if is_guide else "工作动态")
+            html = _page(title, title, body + f'<div class="related">{related}</div>', nav, footer,
+                         f"首页 > {dept} > 详情")
+            if i % 33 == 0:     # about 3 % GBK pages, declared in <meta> only (as many CMSs do)
+                (folder / f"t{i:06d}.html").write_bytes(html.replace('charset="utf-8"', 'charset="gbk"')
+                                                         .encode("gbk", errors="replace"))
+            else:
+                (folder / f"t{i:06d}.html").write_text(html, encoding="utf-8")
+            urls.append(f"/bm{d}/t{i:06d}.html")
+            written += 1
+    maps = []
+    for k in range(0, len(urls), 50_000):
+        name = f"sitemap_{k // 50_000}.xml"
+        body = "".join(f"<url><loc>{{BASE}}{u}</loc></url>" for u in urls[k:k + 50_000])
+        (out / name).write_text('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+                                f'schemas/sitemap/0.9">{body}</urlset>', encoding="utf-8")
+        maps.append(name)
+    index = "".join(f"<sitemap><loc>{{BASE}}/{m}</loc></sitemap>" for m in maps)
+    (out / "sitemap_index.xml").write_text('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.'
+                                           f'sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>', encoding="utf-8")
+    (out / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\nSitemap: {BASE}/sitemap_index.xml\n",
+                                    encoding="utf-8")
+    return written
+
+
+def set_base(out: Path, base: str) -> None:
+    """Fill {BASE} in robots.txt and sitemaps with the served origin."""
+    for path in [out / "robots.txt", *out.glob("sitemap*.xml")]:
+        template = path.with_suffix(path.suffix + ".tpl")
+        if not template.exists():
+            template.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        path.write_text(template.read_text(encoding="utf-8").replace("{BASE}", base), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--pages", type=int, default=2000)
+    args = parser.parse_args()
+    print(f"{generate(args.out, args.pages)} HTML pages written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
