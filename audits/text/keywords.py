@@ -10,6 +10,7 @@ import copy
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 
@@ -71,20 +72,26 @@ class _SiteIdf:
     unseen word outrank the site's own rare words.
     """
 
-    def __init__(self, doc_freq: dict[str, int], pages: int, general: dict[str, float]) -> None:
+    def __init__(self, doc_freq: dict[str, int], pages: int, general: dict[str, float] | None) -> None:
         self._df = doc_freq
         self._pages = pages
-        self._general = general
+        self.general = general       # jieba's table, attached when jieba.analyse is loaded
         self.cap = math.log(pages + 1) + 1
 
     def get(self, term: str, default: float) -> float:
         df = self._df.get(term)
         if df is not None:
             return math.log((self._pages + 1) / (df + 1)) + 1
-        return min(self._general.get(term, default), self.cap)
+        return min((self.general or {}).get(term, default), self.cap)
 
     def __contains__(self, term: str) -> bool:
         return term in self._df
+
+
+# jieba.analyse's own English stop words (its STOP_WORDS), so no import is needed to know them.
+JIEBA_STOP_WORDS = frozenset({
+    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on", "with", "can",
+    "if", "from", "which", "you", "it", "this", "then", "at", "have", "all", "not", "one", "has", "or"})
 
 
 class KeyTerms:
@@ -94,24 +101,35 @@ class KeyTerms:
     tokens of at least 2 characters (jieba's rule). ``idf`` is jieba's bundled table until
     :meth:`fit` is called with the site's pages.
 
-    jieba.analyse loads its IDF table (270k words, ~40 MB) when imported; the extractor here is a
-    copy of ``jieba.analyse.default_tfidf`` that shares that read-only table instead of loading a
-    second one, with its own tokenizer, POS tokenizer and stop words. The global default extractor
-    is not modified.
+    jieba.analyse costs ~0.6 s and ~100 MB when imported (it loads a 270k-word IDF table and builds its
+    default extractors), so it is imported only when needed: for :meth:`extract` on raw text, or for
+    the IDF of a term the fitted site never showed. An audit fits the site first and asks only about
+    the site's own terms, so it never pays for it. The extractor, when built, is a copy of
+    ``jieba.analyse.default_tfidf`` sharing its read-only table; the global default is not modified.
     """
 
     def __init__(self, tokenizer: Tokenizer | None = None) -> None:
-        import jieba.analyse  # heavy (~0.6 s, ~115 MB): only when key terms are wanted
-
         self._tokenizer = tokenizer or get_tokenizer()
-        base = jieba.analyse.default_tfidf
-        tfidf = copy.copy(base)
-        tfidf.tokenizer = _TermsCutter(self._tokenizer)
-        tfidf.postokenizer = None  # built on first use of allow_pos (loads jieba's tag table)
-        tfidf.stop_words = set(base.STOP_WORDS) | set(self._tokenizer.stopwords)
-        self._tfidf = tfidf
-        self._general: dict[str, float] = base.idf_freq
+        self._stop_words = set(JIEBA_STOP_WORDS) | set(self._tokenizer.stopwords)
+        self._site: _SiteIdf | None = None
+        self._extractor: Any = None
         self.pages = 0
+
+    @property
+    def _tfidf(self) -> Any:
+        if self._extractor is None:
+            import jieba.analyse  # heavy: see the class docstring
+
+            base = jieba.analyse.default_tfidf
+            tfidf = copy.copy(base)
+            tfidf.tokenizer = _TermsCutter(self._tokenizer)
+            tfidf.postokenizer = None  # built on first use of allow_pos (loads jieba's tag table)
+            tfidf.stop_words = set(base.STOP_WORDS) | self._stop_words
+            if self._site is not None:
+                self._site.general = base.idf_freq
+                tfidf.idf_freq = self._site
+            self._extractor = tfidf
+        return self._extractor
 
     def fit(self, documents: Iterable[Sequence[str]]) -> KeyTerms:
         """Use IDF computed over the site's pages; ``documents`` yields each page's word tokens."""
@@ -121,10 +139,16 @@ class KeyTerms:
             pages += 1
             doc_freq.update(set(tokens))
         self.pages = pages
-        self._tfidf.idf_freq = _SiteIdf(dict(doc_freq), pages, self._general) if pages else self._general
+        self._site = _SiteIdf(dict(doc_freq), pages, None) if pages else None
+        if self._extractor is not None and self._site is not None:
+            self._site.general = self._extractor.idf_freq if not isinstance(self._extractor.idf_freq, _SiteIdf) \
+                else self._extractor.idf_freq.general
+            self._extractor.idf_freq = self._site
         return self
 
     def idf(self, term: str) -> float:
+        if self._site is not None and term in self._site:
+            return self._site.get(term, 0.0)
         return self._tfidf.idf_freq.get(term, self._tfidf.median_idf)
 
     def extract(self, text: str, top_k: int = 10,
@@ -134,17 +158,18 @@ class KeyTerms:
         ``allow_pos`` (e.g. ("n", "nz", "vn")) keeps only words with those jieba POS tags; its first
         use loads jieba's POS table (~0.5 s).
         """
-        if allow_pos and self._tfidf.postokenizer is None:
+        tfidf = self._tfidf
+        if allow_pos and tfidf.postokenizer is None:
             import jieba.posseg
 
-            self._tfidf.postokenizer = jieba.posseg.POSTokenizer(self._tokenizer.jieba_tokenizer)
-        return self._tfidf.extract_tags(text, topK=top_k, withWeight=True, allowPOS=tuple(allow_pos))
+            tfidf.postokenizer = jieba.posseg.POSTokenizer(self._tokenizer.jieba_tokenizer)
+        return tfidf.extract_tags(text, topK=top_k, withWeight=True, allowPOS=tuple(allow_pos))
 
     def extract_terms(self, terms: Sequence[str], top_k: int = 10) -> list[tuple[str, float]]:
         """Like :meth:`extract` for text already segmented with ``Tokenizer.terms()``
         (same weights, no second segmentation)."""
         freq: dict[str, float] = {}
-        stop_words = self._tfidf.stop_words
+        stop_words = self._stop_words
         for term in terms:
             if len(term.strip()) < 2 or term.lower() in stop_words:
                 continue
