@@ -12,6 +12,14 @@
     section_from = ["label", "columnname", "breadcrumb", "path"]
     [findability]
     weights = { reach = 0.3, relevance = 0.3, search = 0.4 }
+    [check]                    # `govseo check` assertions (docs/ci.md)
+    min-site-score = 80
+    min-service-score = 40
+    max-service-drop = 5       # default 5
+    fail-on-new-errors = true  # default true
+    fail-on-missing-service = true
+    [check.assertions]
+    "noindex" = "error"        # off | warn | error, for findings not in the baseline
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 SEVERITY_CHOICES = ("off", "notice", "warning", "error")
+CHECK_LEVELS = ("off", "warn", "error")
+CHECK_SCORES = ("min-site-score", "min-service-score", "max-service-drop")
+CHECK_FLAGS = ("fail-on-new-errors", "fail-on-missing-service")
 
 
 class ConfigError(ValueError):
@@ -41,6 +52,7 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     services: dict[str, Any] = field(default_factory=dict)       # [services]: include/exclude/selector/...
     findability: dict[str, Any] = field(default_factory=dict)    # [findability]: weights, thresholds
+    check: dict[str, Any] = field(default_factory=dict)          # [check]: validated, keys with hyphens
     queries: list[tuple[str, str | None]] = field(default_factory=list)   # --queries: (query, url or None)
 
 
@@ -77,7 +89,39 @@ def load_config(path: str | Path | None) -> Config:
             elif key not in rule.params:
                 raise ConfigError("config_value", path=path, rule=rule_id, detail=f"no parameter {key!r}")
         config.rules[rule_id] = dict(overrides)
+    config.check = _check_table(data.get("check", {}), path, RULES_BY_ID)
     return config
+
+
+def _check_table(table: Any, path: Path, known_rules: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``[check]``; keys are returned with hyphens (``min_site_score`` is accepted too)."""
+    def bad(detail: str) -> ConfigError:
+        return ConfigError("config_check", path=path, detail=detail)
+
+    if not isinstance(table, dict):
+        raise bad("must be a table")
+    result: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("_", "-")
+        if key in CHECK_SCORES:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+                raise bad(f"{raw_key} must be a number from 0 to 100")
+        elif key in CHECK_FLAGS:
+            if not isinstance(value, bool):
+                raise bad(f"{raw_key} must be true or false")
+        elif key == "assertions":
+            if not isinstance(value, dict):
+                raise bad("assertions must be a table")
+            for rule_id, level in value.items():
+                if rule_id not in known_rules:
+                    raise bad(f"assertions: unknown rule id {rule_id!r}")
+                if level not in CHECK_LEVELS:
+                    raise bad(f"assertions.{rule_id} = {' | '.join(CHECK_LEVELS)}")
+            value = dict(value)
+        else:
+            raise bad(f"unknown setting {raw_key!r}")
+        result[key] = value
+    return result
 
 
 def load_queries(path: str | Path) -> list[tuple[str, str | None]]:

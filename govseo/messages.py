@@ -41,6 +41,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrote": ("已生成：{path}", "wrote: {path}"),
     "demo_serving": ("示例门户网站已在 {url} 启动", "sample portal serving at {url}"),
     "rules_header": ("govseo 规则目录（{n} 条）", "govseo rule catalogue ({n} rules)"),
+    # govseo check / govseo baseline update
+    "config_check": ("配置文件 {path} 中 [check] 的设置无效：{detail}", "{path}: [check]: {detail}"),
+    "result_invalid": ("结果文件 {path} 内容无效：{detail}", "result file {path} is malformed: {detail}"),
+    "check_passed": ("通过", "PASSED"),
+    "check_failed": ("未通过", "FAILED"),
+    "check_header": ("govseo check：{status}（新增问题 {new} 项，已修复 {fixed} 项，未变化 {unchanged} 项；"
+                     "失败 {failures} 项，警告 {warnings} 项）",
+                     "govseo check: {status} ({new} new, {fixed} fixed, {unchanged} unchanged findings; "
+                     "{failures} failures, {warnings} warnings)"),
+    "check_no_baseline": ("未指定基线：所有问题都按新增计算", "no baseline: every finding counts as new"),
+    "check_site": ("站点得分：基线 {before} → 本次 {after}", "site score: baseline {before} → now {after}"),
+    "check_services": ("办事服务 {n} 个：得分下降 {down} 个，上升 {up} 个，新增 {added} 个，消失 {missing} 个",
+                       "{n} services: {down} scored lower, {up} higher, {added} new, {missing} gone"),
+    "check_fail_mark": ("[失败]", "[FAIL]"),
+    "check_warn_mark": ("[警告]", "[WARN]"),
+    "check_more": ("……另有 {n} 项", "… and {n} more"),
+    "check_service_name": ("「{name}」", " \"{name}\""),
+    "check_item_new-finding": ("新增问题 [{rule}] {url}{service}：{text}", "new finding [{rule}] {url}{service}: {text}"),
+    "check_item_score-drop": ("服务得分下降 {before} → {after}（最多允许下降 {allowed} 分）[{rule}] {url}{service}",
+                              "service score dropped {before} → {after} (at most {allowed} allowed) [{rule}] "
+                              "{url}{service}"),
+    "check_item_new-gate": ("服务新增收录障碍 [{rule}] {url}{service}：搜索引擎无法收录或找到该页面",
+                            "service gained a gate failure [{rule}] {url}{service}: search engines cannot "
+                            "index or reach it"),
+    "check_item_min-service-score": ("服务得分 {after} 低于下限 {min} [{rule}] {url}{service}",
+                                     "service score {after} is below the minimum {min} [{rule}] {url}{service}"),
+    "check_item_missing-service": ("服务在本次结果中消失（基线得分 {before}）{url}{service}",
+                                   "service is gone from this result (baseline score {before}) {url}{service}"),
+    "check_item_min-site-score": ("站点得分 {after} 低于下限 {min} {url}", "site score {after} is below the minimum {min} {url}"),
+    "check_item_site-score-drop": ("站点得分下降 {before} → {after} {url}", "site score dropped {before} → {after} {url}"),
+    "check_item_rule-error": ("规则 [{rule}] 本次未运行或出错，它在基线中的 {n} 项问题不算已修复",
+                              "rule [{rule}] did not run this time; its {n} baseline findings are not counted as fixed"),
+    "check_item_crawl-incomplete": ("本次抓取未完成，结果可能缺少页面 {url}",
+                                    "the current crawl is incomplete, pages may be missing {url}"),
+    "baseline_created": ("已创建基线 → {path}", "baseline created → {path}"),
+    "baseline_updated": ("已更新基线（无退步）→ {path}", "baseline updated (no regression) → {path}"),
+    "baseline_forced": ("已更新基线（--allow-regression，接受 {n} 项退步）→ {path}",
+                        "baseline updated (--allow-regression, {n} regressions accepted) → {path}"),
+    "baseline_refused": ("拒绝更新基线：有 {n} 项退步，基线未改动（确需接受请加 --allow-regression）：{path}",
+                         "baseline not updated: {n} regressions, the baseline is untouched "
+                         "(add --allow-regression to accept them): {path}"),
 }
 
 

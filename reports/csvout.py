@@ -1,4 +1,4 @@
-"""CSV exports of a result document: findings.csv (and pages.csv).
+"""CSV exports of a result document: findings.csv, pages.csv and services.csv.
 
 Files are UTF-8 with a BOM (``utf-8-sig``) so Excel opens Chinese text
 correctly, and every cell is neutralised against CSV/formula injection.
@@ -12,11 +12,17 @@ from typing import Any
 
 from govseo.fileio import atomic_open
 from reports.i18n import normalise_lang
-from reports.view import evidence_text, rule_texts, severity_rank
+from reports.services_view import service_fixes, service_order
+from reports.values import dicts, evidence_text, rule_texts, severity_rank, text
 
 FINDINGS_COLUMNS: tuple[str, ...] = ("rule", "severity", "url", "message", "evidence", "rule_title")
 PAGES_COLUMNS: tuple[str, ...] = (
     "url", "status", "depth", "indexable", "in_sitemap", "inlinks", "title", "score", "is_service", "kind",
+    "type", "content_type", "size", "error",
+)
+SERVICES_COLUMNS: tuple[str, ...] = (
+    "rank", "score", "name", "section", "url", "reasons", "reason_titles", "fixes", "queries",
+    "everyday_missing", "indexable", "depth", "title",
 )
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by
@@ -70,6 +76,39 @@ def write_pages_csv(result: dict[str, Any], path: str | os.PathLike[str]) -> int
     rows = [[neutralise(page.get(col)) for col in PAGES_COLUMNS] for page in pages if isinstance(page, dict)]
     rows.sort(key=lambda r: r[0])
     _write(path, PAGES_COLUMNS, rows)
+    return len(rows)
+
+
+def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+    """The neutralised CSV rows (without the header) of every service, hardest to find first.
+
+    List cells are joined with " | "; a query reads ``query → position`` (``-`` when not found).
+    """
+    lang = normalise_lang(lang)
+    result = result if isinstance(result, dict) else {}
+    rules = {text(r.get("id")): r for r in dicts(result.get("rules")) if r.get("id")}
+    rows = []
+    for service in sorted(dicts(result.get("services")), key=service_order):
+        reasons = [text(r) for r in service.get("reasons") or [] if r is not None] \
+            if isinstance(service.get("reasons"), list) else []
+        queries = [f"{text(q.get('query'))} → {'-' if q.get('position') is None else q.get('position')}"
+                   for q in dicts(service.get("queries"))]
+        everyday = service.get("everyday_missing") if isinstance(service.get("everyday_missing"), list) else []
+        rows.append([
+            service.get("rank"), service.get("score"), service.get("name"), service.get("section"),
+            service.get("url"), " | ".join(reasons),
+            " | ".join(rule_texts(rules.get(r) or {"id": r}, lang)["title"] for r in reasons),
+            " | ".join(f["fix"] for f in service_fixes(service, rules, lang)), " | ".join(queries),
+            " | ".join(text(w) for w in everyday), service.get("indexable"), service.get("depth"),
+            service.get("title"),
+        ])
+    return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def write_services_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    """Write services.csv (every service, uncapped) atomically; returns the number of data rows."""
+    rows = services_rows(result, lang)
+    _write(path, SERVICES_COLUMNS, rows)
     return len(rows)
 
 

@@ -123,3 +123,48 @@ def make_service(rank: int, name: str, url: str, score: int, reasons: list[str] 
                  queries: list[dict[str, Any]] | None = None, section: str = "人社局") -> dict[str, Any]:
     return {"url": url, "name": name, "section": section, "score": score, "rank": rank,
             "reasons": reasons or [], "queries": queries or []}
+
+
+_EVIDENCE_SHAPES: list[Any] = [
+    None,
+    {"titles": []},
+    {"targets": [{"url": ROOT + "zwgk/old.html", "status": 404, "error": None, "anchor": "旧通知", "tag": "a"}],
+     "count": 1},
+    {"title": "云溪市人民政府", "others": [ROOT + f"tzgg/t{i}.html" for i in range(12)], "count": 12},
+    {"missing": ["办理材料", "办理地点", "办理时间", "联系电话"], "present": 3, "min": 7},
+    "<head>…</head>",
+]
+
+
+def make_large_result(pages: int = 50_000, findings: int = 100_000, services: int = 2_000,
+                      rules: int = 45, sections: int = 60) -> dict[str, Any]:
+    """A synthetic result the size of a big provincial portal crawl, for the report-size budget."""
+    rule_ids = [f"rule-{i:02}" for i in range(rules)]
+    severities = ("error", "warning", "notice")
+    rule_docs = [{"id": rid, "title": f"规则 {rid} 的问题标题", "severity": severities[i % 3], "category": "content",
+                  "description": "为什么重要的一段说明文字。" * 3, "fix": "如何修复的一段说明文字。" * 3, "source": "LH",
+                  "en": {"title": f"Rule {rid}", "description": "Why.", "fix": "How."},
+                  "status": "fail", "count": 0, "error": None} for i, rid in enumerate(rule_ids)]
+    page_docs = [{"url": f"{ROOT}col{i % 97}/2026/t2026{i:07}.html", "status": 404 if i % 250 == 0 else 200,
+                  "error": None, "depth": i % 9, "indexable": i % 7 != 0, "in_sitemap": i % 3 != 0,
+                  "inlinks": i % 40, "title": f"关于印发云溪市第 {i} 号文件的通知_政务公开_云溪市人民政府",
+                  "score": i % 101, "is_service": i < services, "kind": "html", "type": "article",
+                  "content_type": "text/html; charset=utf-8", "size": 20_000 + i}
+                 for i in range(pages)]
+    finding_docs = [{"rule": rule_ids[i % rules], "severity": severities[(i % rules) % 3],
+                     "url": page_docs[i % pages]["url"], "message": f"第 {i} 条问题的说明文字，指出页面哪里需要修改",
+                     "message_en": f"Finding {i} explained", "evidence": _EVIDENCE_SHAPES[i % len(_EVIDENCE_SHAPES)]}
+                    for i in range(findings)]
+    service_docs = [{"url": page_docs[i]["url"], "name": f"第 {i} 项政务服务事项办理", "section": f"市第 {i % sections} 局",
+                     "score": (i * 7) % 100, "rank": i + 1, "reasons": rule_ids[i % 5: i % 5 + 3],
+                     "queries": [{"query": f"服务 {i} 办理", "kind": "name", "position": None},
+                                 {"query": f"怎么办服务 {i}", "kind": "everyday", "position": 3}],
+                     "fixes": [{"rule": rid, "fix": f"把“服务 {i}”写进标题；从首页和部门页链接到本页。",
+                                "fix_en": "Put the name in the title."} for rid in rule_ids[i % 5: i % 5 + 3]],
+                     "components": {"gates": [], "reach": 0.5, "relevance": 1.0, "search": 0.5},
+                     "everyday_missing": ["办证"], "indexable": True, "depth": 3,
+                     "title": page_docs[i]["title"]} for i in range(services)]
+    section_docs = [{"name": f"市第 {i} 局", "services": services // sections, "score": (i * 13) % 100,
+                     "hard": i % 9, "hardest": f"第 {i} 项政务服务事项办理"} for i in range(sections)]
+    return make_result(rules=rule_docs, findings=finding_docs, pages=page_docs, services=service_docs,
+                       sections=section_docs, crawl={**_RESULT["crawl"], "pages": pages})

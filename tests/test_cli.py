@@ -65,6 +65,15 @@ def test_audit_reaudits_a_stored_crawl_without_network(tmp_path):
     report = govseo("report", str(tmp_path / "a.json"), "--out", str(tmp_path / "rep"), "--lang", "en")
     assert (tmp_path / "rep" / "report.html").is_file() and "report.html" in report.stdout
     assert 'lang="en"' in (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
+    assert (tmp_path / "rep" / "services.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    # two sites and a history: one directory per site plus an index ranking them
+    b["crawl"]["start_urls"] = ["http://county.example/"]
+    b["site"]["url"] = "http://county.example/"
+    (tmp_path / "county.json").write_text(json.dumps(b, ensure_ascii=False), encoding="utf-8")
+    multi = govseo("report", str(tmp_path / "a.json"), str(tmp_path / "county.json"), "--out", str(tmp_path / "all"),
+                   "--history", str(tmp_path / "a.json"))
+    assert (tmp_path / "all" / "index.html").is_file() and "index.html" in multi.stdout
+    assert len(list((tmp_path / "all").glob("*/report.html"))) == 2
 
 
 def test_demo_command(tmp_path):

@@ -1,0 +1,83 @@
+"""The multi-site index: one page ranking several sites, for a supervisor comparing county portals.
+
+Each site's own report sits in a sub-directory named after its host
+(``site_dirs``); index.html links to ``<dir>/report.html``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from reports.charts import bar_rows
+from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
+from reports.values import dict_of, dicts, grade, int_of, moment, score_of, text
+
+HARD_BELOW = 60  # a service scoring below this counts as hard to find (as in the league table)
+_UNSAFE = re.compile(r"[^a-z0-9.-]+")
+
+
+def site_key(result: dict[str, Any]) -> str:
+    """What identifies a site across crawls: the host of its URL (or first start URL), else its name."""
+    site, crawl = dict_of(result.get("site")), dict_of(result.get("crawl"))
+    starts = crawl.get("start_urls") if isinstance(crawl.get("start_urls"), list) else []
+    url = text(site.get("url")) or (text(starts[0]) if starts else "")
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        host, port = "", None
+    if not host:
+        return text(site.get("name"))
+    return f"{host}-{port}" if port else host
+
+
+def site_dirs(results: list[dict[str, Any]]) -> list[str]:
+    """A distinct, filesystem-safe sub-directory name per result (from its host, else ``site-N``)."""
+    names: list[str] = []
+    for number, result in enumerate(results, 1):
+        base = _UNSAFE.sub("-", site_key(dict_of(result)).lower()).strip(".-")[:60] or f"site-{number}"
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.append(name)
+    return names
+
+
+def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
+    site, crawl = dict_of(result.get("site")), dict_of(result.get("crawl"))
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in dicts(result.get("findings")):
+        if finding.get("severity") in counts:
+            counts[finding["severity"]] += 1
+    services = dicts(result.get("services"))
+    scores = [score_of(s.get("score")) for s in services]
+    categories = dict_of(site.get("categories"))
+    score = score_of(site.get("score"))
+    pages = int_of(crawl.get("pages"))
+    return {
+        "name": text(site.get("name")) or site_key(result), "url": text(site.get("url")), "href": href,
+        "score": score, "grade": grade(score),
+        "categories": [{"score": score_of(categories.get(k)), "grade": grade(score_of(categories.get(k)))}
+                       for k in CATEGORIES],
+        "counts": counts, "pages": pages if pages is not None else len(dicts(result.get("pages"))),
+        "services": len(services), "hard": sum(1 for s in scores if s is not None and s < HARD_BELOW),
+        "date": moment(crawl.get("started_at"), lang)[0][:16],
+    }
+
+
+def index_context(results: list[dict[str, Any]], hrefs: list[str], lang: str = "zh") -> dict[str, Any]:
+    """The index page's context: sites worst first (unscored last), with a bar chart of their scores."""
+    lang = normalise_lang(lang)
+    t = labels(lang)
+    rows = [_row(dict_of(r), href, lang) for r, href in zip(results, hrefs, strict=True)]
+    rows.sort(key=lambda r: (r["score"] is None, r["score"] or 0, r["name"]))
+    for place, row in enumerate(rows, 1):
+        row["place"] = place
+    chart = bar_rows([(r["name"][:12] + ("…" if len(r["name"]) > 12 else ""), r["score"] or 0, f"s-{r['grade']}")
+                      for r in rows[:60]], percent=False)
+    versions = {text(dict_of(dict_of(r).get("tool")).get("version")) for r in results} - {""}
+    return {"lang": lang, "t": t, "rows": rows, "chart": chart,
+            "category_labels": [t["categories"][k] for k in CATEGORIES],
+            "tool_version": ", ".join(sorted(versions))}

@@ -1,0 +1,72 @@
+"""View model of the services part: the hardest-to-find services and the department league table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.values import dicts, grade, int_of, rule_texts, score_of, text
+
+SERVICES_CAP = 500  # rows of the services table; every service is in services.csv
+SECTIONS_CAP = 200  # rows of the department league table
+
+
+def service_order(service: dict[str, Any]) -> tuple[int, int, str]:
+    """Rank first (1 = hardest to find), then score, then URL; services without a rank last."""
+    return (int_of(service.get("rank")) or 10**9, score_of(service.get("score")) or 0, text(service.get("url")))
+
+
+def service_fixes(service: dict[str, Any], rules: dict[str, dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """The editor's fixes of one service, in ``lang``; falls back to each reason's generic rule fix."""
+    fixes = []
+    for fix in dicts(service.get("fixes")):
+        body = text(fix.get("fix_en") if lang == "en" and fix.get("fix_en") else fix.get("fix"))
+        if body:
+            rule = rules.get(text(fix.get("rule"))) or {"id": text(fix.get("rule"))}
+            fixes.append({"rule": rule_texts(rule, lang)["title"], "fix": body})
+    if not fixes:
+        for reason in service.get("reasons") if isinstance(service.get("reasons"), list) else []:
+            texts = rule_texts(rules.get(text(reason)) or {"id": text(reason)}, lang)
+            if texts["fix"]:
+                fixes.append({"rule": texts["title"], "fix": texts["fix"]})
+    return fixes
+
+
+def _row(service: dict[str, Any], rules: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+    score = score_of(service.get("score"))
+    reasons = service.get("reasons") if isinstance(service.get("reasons"), list) else []
+    everyday = service.get("everyday_missing")
+    return {
+        "rank": text(service.get("rank")),
+        "name": text(service.get("name")) or text(service.get("url")),
+        "url": text(service.get("url")),
+        "title": text(service.get("title")),
+        "section": text(service.get("section")),
+        "score": score, "grade": grade(score),
+        "depth": int_of(service.get("depth")),
+        "not_indexable": service.get("indexable") is False,
+        "reasons": [{"id": text(r), "title": rule_texts(rules.get(text(r)) or {"id": r}, lang)["title"]}
+                    for r in reasons],
+        "fixes": service_fixes(service, rules, lang),
+        "queries": [{"query": text(q.get("query")), "position": int_of(q.get("position"))}
+                    for q in dicts(service.get("queries"))],
+        "everyday_missing": [text(w) for w in everyday] if isinstance(everyday, list) else [],
+    }
+
+
+def services_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Service rows (hardest first, capped) and the department league table (worst first, capped)."""
+    rules = {text(r.get("id")): r for r in dicts(result.get("rules")) if r.get("id")}
+    services = sorted(dicts(result.get("services")), key=service_order)
+    rows = [_row(service, rules, lang) for service in services[:SERVICES_CAP]]
+    sections = []
+    for section in dicts(result.get("sections")):
+        score = score_of(section.get("score"))
+        sections.append({"name": text(section.get("name")), "services": int_of(section.get("services")),
+                         "hard": int_of(section.get("hard")), "hardest": text(section.get("hardest")),
+                         "score": score, "grade": grade(score)})
+    sections.sort(key=lambda s: (s["score"] is None, s["score"] or 0, s["name"]))
+    for place, section in enumerate(sections, 1):
+        section["place"] = place
+    return {"rows": rows, "total": len(services), "more": max(0, len(services) - SERVICES_CAP),
+            "sections": sections[:SECTIONS_CAP], "sections_more": max(0, len(sections) - SECTIONS_CAP)}
+
