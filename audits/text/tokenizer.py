@@ -88,6 +88,7 @@ class Tokenizer:
     """
 
     def __init__(self, cache: Path | None = None, use_cache: bool = True) -> None:
+        self._short: dict[str, list[str]] = {}
         self._jieba = jieba.Tokenizer()
         directory = cache if cache is not None else cache_dir()
         if use_cache and _writable_dir(directory):
@@ -127,6 +128,13 @@ class Tokenizer:
         return self._jieba.lcut_for_search(text)
 
     def terms(self, text: str) -> list[str]:
+        if len(text) <= _SHORT:       # titles, names, H1s repeat across a site: segment each once
+            cached = self._short.get(text)
+            if cached is None:
+                cached = self.terms_and_words(text)[0]
+                if len(self._short) < _SHORT_CACHE:
+                    self._short[text] = cached
+            return list(cached)
         return self.terms_and_words(text)[0]
 
     def search_tokens(self, terms: list[str]) -> list[str]:
@@ -185,6 +193,8 @@ class Tokenizer:
     def is_stopword(self, token: str) -> bool:
         return token.lower() in self._stopwords
 
+
+_SHORT, _SHORT_CACHE = 80, 200_000   # texts up to 80 characters are cached, at most 200,000 of them
 
 _instance: Tokenizer | None = None
 _lock = threading.Lock()
