@@ -162,6 +162,10 @@ def validate_sitemap(sitemap: dict[str, Any]) -> list[SitemapIssue]:
     error = sitemap.get("error") or ""
     if kind == "missing":
         return []
+    if kind == "invalid" and status is None and error.startswith("too-large"):
+        return [SitemapIssue("too-large", "网站地图解压后超过大小上限，搜索引擎会放弃读取",
+                             "the sitemap inflates beyond the size limit; engines give up reading it",
+                             {"status": status, "error": error[:200], "limit_bytes": MAX_BYTES})]
     if kind == "invalid" and (status is None or status >= 400):
         return [SitemapIssue("unreachable", f"网站地图无法获取（{error or status}）",
                              f"the sitemap could not be fetched ({error or status})",

@@ -32,7 +32,8 @@ class CrawlSummary:
 
 def open_store(db: Path, opts: CrawlOptions, resume: bool) -> CrawlStore:
     existed = db.is_file() and db.stat().st_size > 0
-    store = CrawlStore(db)
+    # Commit every page: a kill loses nothing already processed (WAL commits do not fsync).
+    store = CrawlStore(db, batch_seconds=0.0)
     previous = store.get_meta_json("options")
     if existed and previous is not None:
         if not resume:

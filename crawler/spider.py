@@ -25,6 +25,7 @@ from crawler.store import CrawlStore
 from crawler.urls import BadURL, Scope, normalize, origin
 
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
+MAX_REDIRECT_HOPS = 20      # as browsers: an endless redirect chain ends here (the next URL is marked "limit")
 MAX_SITEMAPS = 1000
 _ERROR_STATUSES = list(range(400, 600))
 
@@ -41,15 +42,25 @@ _FAILURE_KINDS = {
 
 
 def classify_failure(failure: Failure) -> str:
-    """A short, stable name for why a fetch failed."""
-    exc = failure.value
-    text = f"{type(exc).__name__} {exc!r}".lower()
+    """A short, stable name for why a fetch failed (Scrapy 2.13+ wraps Twisted's errors: the chain of
+    causes is searched too)."""
+    chain: list[BaseException] = []
+    exc: BaseException | None = failure.value
+    while exc is not None and len(chain) < 10:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    text = " ".join(f"{type(e).__name__} {e!r}" for e in chain).lower()
     if "ssl" in text or "tls" in text or "certificate" in text:
         return "tls"
-    for cls in type(exc).__mro__:
-        kind = _FAILURE_KINDS.get(cls.__name__)
-        if kind and kind != "other":
-            return kind
+    if "max size" in text or "maxsize" in text or "warnsize" in text or "decompress" in text:
+        return "too-large"
+    if "parseerror" in text or "content-length" in text or "valueerror" in text:
+        return "other"        # a malformed response (a bad Content-Length), not a dropped connection
+    for error in chain:
+        for cls in type(error).__mro__:
+            kind = _FAILURE_KINDS.get(cls.__name__)
+            if kind and kind != "other":
+                return kind
     return "other"
 
 
@@ -119,8 +130,10 @@ class PortalSpider(scrapy.Spider):
                     yield from self._discover_loc(entry["loc"])
 
     # ------------------------------------------------------------------ scheduling
-    def _discover(self, url: str, via: str, depth: int) -> Iterator[Request]:
-        """Record a normalised URL once; schedule it when it is in scope. Yields at most one request."""
+    def _discover(self, url: str, via: str, depth: int, hops: int = 0) -> Iterator[Request]:
+        """Record a normalised URL once; schedule it when it is in scope. Yields at most one request.
+
+        ``hops`` counts the redirects that led here: an endless chain stops at MAX_REDIRECT_HOPS."""
         if url in self.ids:
             return
         if not self.scope.on_site(url):
@@ -129,12 +142,12 @@ class PortalSpider(scrapy.Spider):
         if self.scope.filtered(url):
             self.ids[url] = self.store.add_url(url, "excluded", via, depth)
             return
-        if depth > self.opts.max_depth or self.pages_scheduled >= self.opts.max_pages:
+        if depth > self.opts.max_depth or self.pages_scheduled >= self.opts.max_pages or hops > MAX_REDIRECT_HOPS:
             self.ids[url] = self.store.add_url(url, "limit", via, depth)
             return
         url_id = self.store.add_url(url, "queued", via, depth)
         self.ids[url] = url_id
-        yield from self._page_request(url_id, url, depth)
+        yield from self._page_request(url_id, url, depth, hops)
 
     def _discover_loc(self, loc: str) -> Iterator[Request]:
         """A sitemap entry: normalise, then discover."""
@@ -144,12 +157,12 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._discover(url, "sitemap", 0)
 
-    def _page_request(self, url_id: int, url: str, depth: int) -> Iterator[Request]:
+    def _page_request(self, url_id: int, url: str, depth: int, hops: int = 0) -> Iterator[Request]:
         url_origin = origin(url)
         request = Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
             priority=-depth,
-            meta={"govseo": "page", "url_id": url_id, "govseo_depth": depth, "dont_redirect": True,
+            meta={"govseo": "page", "url_id": url_id, "govseo_depth": depth, "govseo_hops": hops, "dont_redirect": True,
                   "handle_httpstatus_all": True, "received": 0},
         )
         if url_origin not in self.robots:
@@ -254,8 +267,9 @@ class PortalSpider(scrapy.Spider):
 
     def sitemap_failed(self, failure: Failure) -> None:
         meta = failure.request.meta
+        kind = classify_failure(failure)
         self.store.put_sitemap(failure.request.url, source=meta["source"], parent=meta["parent"], status=None,
-                               error=classify_failure(failure), kind="invalid")
+                               error=f"{kind}: {str(failure.value)[:200]}", kind="invalid")
 
     # ------------------------------------------------------------------ pages
     def _on_headers(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
@@ -287,7 +301,7 @@ class PortalSpider(scrapy.Spider):
         requests: list[Request] = []
         for target, tag, rel, anchor in summary.links:
             if tag == "redirect":
-                requests.extend(self._discover(target, "redirect", depth))
+                requests.extend(self._discover(target, "redirect", depth, meta.get("govseo_hops", 0) + 1))
             else:
                 requests.extend(self._discover(target, "link", depth + 1))
             links.append((self.ids[target], tag, rel, anchor))

@@ -14,6 +14,7 @@ ERROR_NAMES = {
     "tls": Text("TLS/证书错误", "TLS error"),
     "refused": Text("连接被拒绝", "connection refused"),
     "reset": Text("连接中断", "connection reset"),
+    "too-large": Text("响应超过大小上限", "response over the size limit"),
     "other": Text("请求失败", "request failed"),
 }
 
