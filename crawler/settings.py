@@ -18,6 +18,9 @@ class CrawlOptions:
     start_urls: list[str]
     max_pages: int = 10_000
     max_depth: int = 20
+    # URLs that differ only in a date (calendars: ?date=2026-11-27, /2026/11/27/) count as one pattern;
+    # past this many, the rest are recorded as "limit" (an infinite calendar must not starve real pages).
+    max_per_pattern: int = 50
     concurrency: int = 8
     delay: float = 0.0
     timeout: float = 30.0

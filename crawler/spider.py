@@ -22,7 +22,7 @@ from crawler.response import media_type, summarise
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
 from crawler.store import CrawlStore
-from crawler.urls import BadURL, Scope, normalize, origin
+from crawler.urls import BadURL, Scope, date_pattern, normalize, origin
 
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
 MAX_REDIRECT_HOPS = 20      # as browsers: an endless redirect chain ends here (the next URL is marked "limit")
@@ -78,6 +78,7 @@ class PortalSpider(scrapy.Spider):
         self.robots: dict[str, Protego | None] = {}     # origin -> parser; None = no rules
         self.waiting: dict[str, list[Request]] = {}    # origin -> page requests waiting for robots.txt
         self.sitemaps_seen: set[str] = set()
+        self.pattern_counts: dict[str, int] = {}
         self.pages_scheduled = 0
         self.pages_fetched = 0
         self.close_reason: str | None = None
@@ -95,6 +96,8 @@ class PortalSpider(scrapy.Spider):
         queued: list[tuple[int, str, int]] = []
         for url_id, url, state, _via, depth in self.store.iter_urls():
             self.ids[url] = url_id
+            if state in ("queued", "done"):
+                self._pattern_full(url)
             if state == "queued":
                 queued.append((url_id, url, depth or 0))
             elif state == "done":
@@ -142,12 +145,21 @@ class PortalSpider(scrapy.Spider):
         if self.scope.filtered(url):
             self.ids[url] = self.store.add_url(url, "excluded", via, depth)
             return
-        if depth > self.opts.max_depth or self.pages_scheduled >= self.opts.max_pages or hops > MAX_REDIRECT_HOPS:
+        if depth > self.opts.max_depth or self.pages_scheduled >= self.opts.max_pages or hops > MAX_REDIRECT_HOPS \
+                or self._pattern_full(url):
             self.ids[url] = self.store.add_url(url, "limit", via, depth)
             return
         url_id = self.store.add_url(url, "queued", via, depth)
         self.ids[url] = url_id
         yield from self._page_request(url_id, url, depth, hops)
+
+    def _pattern_full(self, url: str) -> bool:
+        """Count the URL against its date pattern (see crawler.urls.date_pattern); True past the cap."""
+        key = date_pattern(url)
+        if key is None:
+            return False
+        count = self.pattern_counts[key] = self.pattern_counts.get(key, 0) + 1
+        return count > self.opts.max_per_pattern
 
     def _discover_loc(self, loc: str) -> Iterator[Request]:
         """A sitemap entry: normalise, then discover."""

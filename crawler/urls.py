@@ -79,3 +79,15 @@ class Scope:
         if self._include and not any(p.search(url) for p in self._include):
             return True
         return any(p.search(url) for p in self._exclude)
+
+
+_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}([-/_.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_pattern(url: str) -> str | None:
+    """The URL with its full dates (2026-11-27, 2026/11/27, 20261127) replaced, or None without one.
+
+    URLs that differ only in a date share a pattern: the pages of a calendar, not articles (an article
+    URL such as t20261103_1234.html keeps its own id and so its own pattern)."""
+    replaced, count = _DATE.subn("{date}", url)
+    return replaced if count else None

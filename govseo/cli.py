@@ -32,6 +32,7 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("crawl")
     g.add_argument("--max-pages", type=int, help="最多抓取的网址数 (default 10000)")
     g.add_argument("--max-depth", type=int, help="最大点击深度 (default 20)")
+    g.add_argument("--max-per-pattern", type=int, help="只有日期不同的网址（日历）最多抓取数 (default 50)")
     g.add_argument("--concurrency", type=int, help="每个主机的并发请求数 (default 8)")
     g.add_argument("--delay", type=float, help="请求间隔秒数 (default 0, AutoThrottle on)")
     g.add_argument("--timeout", type=float, help="单个请求超时秒数 (default 30)")

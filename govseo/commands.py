@@ -48,7 +48,7 @@ def _crawl_opts(args: argparse.Namespace, urls: list[str], config: Config, lang:
         if not re.match(r"^https?://", url.strip(), re.I):
             raise UsageError(message("bad_url", lang, url=url))
     values: dict[str, Any] = {k.replace("-", "_"): v for k, v in config.crawl.items()}
-    for name in ("max_pages", "max_depth", "concurrency", "delay", "timeout", "include", "exclude",
+    for name in ("max_pages", "max_depth", "max_per_pattern", "concurrency", "delay", "timeout", "include", "exclude",
                  "subdomains", "user_agent"):
         if getattr(args, name, None) is not None:
             values[name] = getattr(args, name)

@@ -4,7 +4,7 @@ import pytest
 
 from crawler.decode import decode_html
 from crawler.extract import extract_links, parse_html, refresh_target
-from crawler.urls import BadURL, Scope, normalize
+from crawler.urls import BadURL, Scope, date_pattern, normalize
 
 TITLE = "关于做好2026年冬季供暖工作的通知"
 
@@ -96,3 +96,16 @@ def test_refresh_target(content, target):
 def test_parse_html_survives_garbage():
     assert parse_html("") is None
     assert extract_links(parse_html("\x00\x01<<<>>>" * 100)).links == []
+
+
+@pytest.mark.parametrize(("url", "pattern"), [
+    ("http://h/events?date=2026-11-27", "http://h/events?date={date}"),
+    ("http://h/calendar/2026/11/27/", "http://h/calendar/{date}/"),
+    ("http://h/rl/20261127.html", "http://h/rl/{date}.html"),
+    # near misses: an article keeps its own id; no full date; an impossible date
+    ("http://h/xwzx/202611/t20261103_1234.html", "http://h/xwzx/202611/t{date}_1234.html"),
+    ("http://h/xwzx/202611/index_2.html", None),
+    ("http://h/x/2026-13-40", None),
+])
+def test_date_pattern_groups_calendar_pages_only(url, pattern):
+    assert date_pattern(url) == pattern

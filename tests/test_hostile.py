@@ -312,11 +312,11 @@ def test_gzip_bomb_sitemap_content_encoding_is_reported_too_large(bomb_crawl: Cr
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "An HTML page whose Content-Encoding is a gzip bomb is inflated to DOWNLOAD_MAXSIZE (64 MiB, "
-    "crawler/settings.py) in memory and then recorded as a failed fetch (error 'other', status lost), not "
-    "as a 200 page truncated at max_page_bytes (10 MiB): PortalSpider._on_bytes counts compressed bytes, "
-    "and HttpCompressionMiddleware raises IgnoreRequest past the limit. Fix: inflate page bodies in the "
-    "spider (or a replacement middleware) with a max_page_bytes bound and set meta['truncated']."))
+    "An HTML page whose Content-Encoding is a gzip bomb is inflated up to DOWNLOAD_MAXSIZE (64 MiB, "
+    "crawler/settings.py) and then recorded as a failed fetch (error 'too-large', reported by http-error), not "
+    "as a 200 page truncated at max_page_bytes (10 MiB): PortalSpider._on_bytes counts compressed bytes and "
+    "HttpCompressionMiddleware raises IgnoreRequest past the limit. Fix: inflate page bodies in the spider (or "
+    "a replacement middleware) with a max_page_bytes bound and set meta['truncated']."))
 def test_gzip_bomb_html_page_is_truncated_at_the_page_cap(bomb_crawl: Crawl) -> None:
     assert_finished(bomb_crawl)
     row = bomb_crawl.rows["/bomb.html"]
@@ -537,13 +537,6 @@ def archive_routes() -> dict[str, Route]:
 ARCHIVE = tuple(sorted(archive_routes()))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "No per-pattern limit: a calendar widget (/events?date=..., prev/next day, month and year: 6 links per "
-    "page) has 6,846 distinct dates within the default --max-depth 20, all of which a default crawl fetches "
-    "(only max_pages, 10,000, would stop more); capped at --max-pages 300 here it takes about 270 of the 300 "
-    "and the pages at depth 8-9 of an honest paginated archive end as state 'limit'. Fix: a per-pattern cap in "
-    "PortalSpider._discover (crawler/spider.py), e.g. CrawlOptions.max_per_pattern (~50) counting URLs that "
-    "differ only in query values or digits, recording the excess as 'limit'."))
 def test_calendar_widget_is_capped_per_pattern_and_never_starves_real_pages(tmp_path: Path) -> None:
     site = honest_site(links(f"{EVENTS}{START_DAY}", "/news/list-1.html"))
     site[EVENTS + "*"] = calendar(EVENTS, wide=True)
