@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from govseo import __version__
 
@@ -43,7 +44,9 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "USER_AGENT": opts.user_agent,
         # robots.txt is fetched, stored and applied by the spider itself (it must see every status).
         "ROBOTSTXT_OBEY": False,
-        "CONCURRENT_REQUESTS": max(16, opts.concurrency),
+        # The global cap holds the per-host limit too: Scrapy's per-slot limit alone was seen to let bursts
+        # of 11 requests through to one host at --concurrency 2 (asyncio reactor, no delay).
+        "CONCURRENT_REQUESTS": opts.concurrency * max(1, len({urlsplit(u).netloc for u in opts.start_urls})),
         "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
         "CONCURRENT_REQUESTS_PER_IP": 0,
         "DOWNLOAD_DELAY": opts.delay,
