@@ -8,6 +8,7 @@ functions over it.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -264,6 +265,19 @@ class Site:
         Baiduspider or Googlebot (each by its own robots.txt group)."""
         return bool(page.ok_html and page.artifacts and not page.artifacts.noindex
                     and self.canonical_target(page) is None and not self.blocked_for(page.url))
+
+    def shared_values(self, value: Callable[[Page], str | None]) -> Iterator[tuple[str, list[str]]]:
+        """(value, sorted URLs) for every non-empty value that 2+ indexable HTML pages share
+        (title-duplicate, description-duplicate)."""
+        groups: dict[str, list[str]] = {}
+        for page in self.html_pages():
+            if page.id in self.indexable_ids:
+                key = value(page)
+                if key:
+                    groups.setdefault(key, []).append(page.url)
+        for key, urls in groups.items():
+            if len(urls) >= 2:
+                yield key, sorted(urls)
 
     @cached_property
     def indexable_ids(self) -> set[int]:

@@ -17,15 +17,7 @@ def _description(page: Any) -> str:
 
 def check_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_evidence"])
-    by_text: dict[str, list[str]] = {}
-    for page in site.html_pages():
-        text = _description(page)
-        if text and page.id in site.indexable_ids:
-            by_text.setdefault(text, []).append(page.url)
-    for text, urls in by_text.items():
-        if len(urls) < 2:
-            continue
-        urls.sort()
+    for text, urls in site.shared_values(_description):
         for url in urls:
             others = [u for u in urls if u != url]
             yield Finding(DUPLICATE.id, url,

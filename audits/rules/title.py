@@ -38,14 +38,7 @@ MISSING = Rule(
 
 def check_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_evidence"])
-    by_title: dict[str, list[str]] = {}
-    for page in site.html_pages():
-        if page.id in site.indexable_ids and page.artifacts and page.artifacts.title:
-            by_title.setdefault(page.artifacts.title, []).append(page.url)
-    for title, urls in by_title.items():
-        if len(urls) < 2:
-            continue
-        urls.sort()
+    for title, urls in site.shared_values(lambda page: page.artifacts.title if page.artifacts else None):
         for url in urls:
             others = [u for u in urls if u != url]
             yield Finding(DUPLICATE.id, url,
