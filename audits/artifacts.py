@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 
 from lxml import etree
 
@@ -110,7 +111,7 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
     def flush() -> None:
         text = clean("".join(line))
         if text:
-            art.blocks.append(text)
+            art.blocks.append(intern(text))     # template blocks repeat on every page: share them
         line.clear()
 
     for event, el in etree.iterwalk(body, events=("start", "end")):

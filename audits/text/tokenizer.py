@@ -23,6 +23,7 @@ import unicodedata
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from sys import intern
 
 import jieba
 
@@ -175,7 +176,7 @@ class Tokenizer:
             elif not (after_number and token in _DATE_UNITS):
                 after_number = False
                 if kind == _WORD:
-                    result.append(token)
+                    result.append(intern(token))     # one object per distinct word, site-wide
                     words += 1
                 elif kind == _STOP:
                     words += 1
