@@ -25,16 +25,29 @@ class Decoded:
     @property
     def mismatch(self) -> bool:
         """Declared charset disagrees with the bytes, or non-UTF-8 bytes carry no declaration."""
-        declared = self.header or self.meta
-        if self.detected is None:
-            return False
-        if declared is None:
-            return family(self.detected) != "utf-8"
-        return family(declared) != family(self.detected)
+        return bool(charset_problems(self.header, self.meta, self.detected))
 
 
-def family(encoding: str) -> str:
-    name = codecs.lookup(resolve_encoding(encoding) or encoding).name
+def charset_problems(header: str | None, meta: str | None, detected: str | None) -> list[tuple[str, str]]:
+    """What is wrong about a page's charset: [("header" | "meta", declared)] for each declaration that
+    disagrees with the bytes, or [("none", detected)] for non-UTF-8 bytes without any declaration.
+    ASCII-only bytes (``detected`` None) read the same in any charset: nothing is wrong."""
+    if detected is None:
+        return []
+    actual = family(detected)
+    wrong = [(where, value) for where, value in (("header", header), ("meta", meta))
+             if value and family(value) not in (None, actual)]
+    if not wrong and not header and not meta and actual != "utf-8":
+        return [("none", detected)]
+    return wrong
+
+
+def family(encoding: str) -> str | None:
+    """The codec family (gb2312/gbk/gb18030 are one); None for a name Python does not know."""
+    try:
+        name = codecs.lookup(resolve_encoding(encoding) or encoding).name
+    except LookupError:
+        return None
     return _FAMILY.get(name, name)
 
 

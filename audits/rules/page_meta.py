@@ -10,7 +10,7 @@ from typing import Any
 
 from audits.model import Finding, Rule, Text
 from audits.site import Page, Site
-from crawler.decode import decode_html, family
+from crawler.decode import charset_problems
 
 _MOBILE_TAGS = ("mobile-agent", "applicable-device")
 
@@ -171,13 +171,6 @@ JSONLD = Rule(
 )
 
 # ---------------------------------------------------------------- charset-mismatch
-def _family(name: str) -> str | None:
-    try:
-        return family(name)
-    except LookupError:
-        return None
-
-
 _META_CHARSET = re.compile(r"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
 
@@ -193,24 +186,18 @@ def check_charset(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         if page.artifacts is None or page.status != 200:
             continue
         header, meta, detected = record.charset_header, record.charset_meta, record.charset_detected
-        if header is None and meta is None and detected is None and record.body:
-            decoded = decode_html(record.body, record.content_type)
-            header, meta, detected = decoded.header, decoded.meta, decoded.detected
-        if detected is None:
-            continue     # ASCII-only bytes read the same in any charset
-        actual = _family(detected)
+        problems = charset_problems(header, meta, detected)
+        if not problems:
+            continue
         if meta:
-            meta = _as_written(record.body, meta)
-        wrong = [(where, value) for where, value in (("header", header), ("meta", meta))
-                 if value and _family(value) not in (None, actual)]
-        if wrong:
-            where = "、".join(f"{'HTTP 头' if w == 'header' else '<meta>'}声明 {v}" for w, v in wrong)
-            message = Text(f"{where}，但网页实际编码是 {detected}",
-                           f"{', '.join(f'{w} declares {v}' for w, v in wrong)} but the bytes are {detected}")
-        elif not header and not meta and actual != "utf-8":
+            meta = _as_written(record.body, meta)     # the body is read only for pages that fire
+        if problems[0][0] == "none":
             message = Text(f"网页是 {detected} 编码，却没有声明字符集", f"{detected} bytes without any charset declaration")
         else:
-            continue
+            shown = [(where, meta if where == "meta" else value) for where, value in problems]
+            where = "、".join(f"{'HTTP 头' if w == 'header' else '<meta>'}声明 {v}" for w, v in shown)
+            message = Text(f"{where}，但网页实际编码是 {detected}",
+                           f"{', '.join(f'{w} declares {v}' for w, v in shown)} but the bytes are {detected}")
         yield Finding(CHARSET.id, page.url, message, {"header": header, "meta": meta, "detected": detected})
 
 
