@@ -32,7 +32,8 @@ GUIDE_MIN = 4
 _SERVICE_URL = re.compile(r"/(bszn|zwfw|bsfw|fwzn|bszy|bmfw|bsdt|ggfw|grbs|qybs)(/|_|\.|$)", re.I)
 _SERVICE_WORDS = re.compile(r"办事|服务|指南")
 _HOME_PATH = re.compile(r"^/(index|default)?(\.s?html?|\.jsp|\.php|\.aspx?)?$", re.I)
-_COLUMN_URL = re.compile(r"(/|/index(_\d+)?\.s?html?|/list(_\d+)?\.s?html?)$", re.I)
+# A list page URL: a directory, or an index/list/default page with its pager number.
+COLUMN_URL = re.compile(r"(/|/(index|list|default)(_\d+)?\.\w+)$", re.I)
 _ARTICLE_URL = re.compile(r"/t20\d{6}_\d+|/20\d{4}/|/20\d{2}/\d{2}/|/(art|content|detail)_?\d+|\.jsp\?.*id=", re.I)
 _DATED_LINE = re.compile(r"(19|20)\d{2}[-/.年]\d{1,2}([-/.月]\d{1,2})?")
 
@@ -58,9 +59,9 @@ def classify(url: str, path: str, is_start: bool, art: PageArtifacts, main_block
     if len(guide_elements(all_text)) >= GUIDE_MIN:
         return "service"
     if articleish and (_SERVICE_URL.search(path) or _SERVICE_WORDS.search(column_name)
-                       or _SERVICE_WORDS.search(art.breadcrumb or "")) and not _COLUMN_URL.search(path):
+                       or _SERVICE_WORDS.search(art.breadcrumb or "")) and not COLUMN_URL.search(path):
         return "service"
-    if _COLUMN_URL.search(path.split("?", 1)[0]) or (column_name and not art.meta_value("articletitle")):
+    if COLUMN_URL.search(path.split("?", 1)[0]) or (column_name and not art.meta_value("articletitle")):
         return "column"
     dated = sum(1 for block in main_blocks if len(block) < 80 and _DATED_LINE.search(block))
     if main_blocks and dated >= 5 and dated >= len(main_blocks) / 3:

@@ -10,12 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from audits.model import Finding, Rule, Text
-from audits.pagetype import GUIDE_ELEMENTS
+from audits.pagetype import COLUMN_URL, GUIDE_ELEMENTS
 from audits.rules.rendering import guide_elsewhere, guide_text
 from audits.site import Page, Site
 
 # Pages a CMS renders from a column (list) template: a directory, index_N or list_N URL.
-_LIST_URL = re.compile(r"(/|/(index|list|default)(_\d+)?\.\w+)$", re.I)
 
 
 def home_page(site: Site) -> Page | None:
@@ -41,7 +40,7 @@ def _required(site: Site, page: Page, params: dict[str, Any]) -> list[str]:
     art = page.artifacts
     need = list(params["site_tags"])
     path = urlsplit(page.url).path or "/"
-    if kind == "column" and art is not None and (_LIST_URL.search(path) or art.meta_value("columnname")):
+    if kind == "column" and art is not None and (COLUMN_URL.search(path) or art.meta_value("columnname")):
         need += params["column_tags"]
     elif kind in ("article", "service"):
         need += params["content_tags"]
