@@ -33,6 +33,21 @@ GUIDE_LABELS = ["事项名称", "实施机关", "设定依据", "申请条件", 
                 "承诺时限", "收费标准", "办理流程"]
 SITE = "临江市人民政府"
 PER_LIST = 20
+# Main columns with their sub-columns (the drop-down menus every portal has): 24 more links a page.
+COLUMNS = {"政务公开": ["政府文件", "政策解读", "人事信息", "财政信息", "规划计划", "统计数据"],
+           "政务服务": ["个人办事", "法人办事", "便民服务", "办事指南", "好差评", "证照下载"],
+           "互动交流": ["市长信箱", "在线访谈", "征集调查", "常见问题", "咨询投诉", "意见反馈"],
+           "走进临江": ["临江概况", "历史沿革", "行政区划", "人口民族", "自然资源", "旅游景点"]}
+FRIENDS = ["www.gov.cn", "www.ndrc.gov.cn", "www.mps.gov.cn", "www.mohrss.gov.cn", "www.mohurd.gov.cn",
+           "www.samr.gov.cn", "www.mca.gov.cn", "www.nhsa.gov.cn", "www.chinatax.gov.cn", "www.mee.gov.cn"]
+# Inline CSS and scripts as CMS templates ship them (menus, font size, visit statistics): ~6 KB a page.
+STYLE = "<style>" + "".join(f".c{i}{{margin:0 {i}px;padding:2px;font-size:14px;color:#333;line-height:1.8}}"
+                            f".nav li.c{i} a:hover{{color:#b40000;background:#f5f5f5}}" for i in range(28)) + "</style>"
+SCRIPT = ("<script>var _hmt=_hmt||[];(function(){var hm=document.createElement('script');"
+          "hm.src='/js/tj.js';var s=document.getElementsByTagName('script')[0];s.parentNode.insertBefore(hm,s);})();"
+          + "".join(f"function menu{i}(el){{var m=document.getElementById('m{i}');if(!m)return;"
+                    f"m.style.display=m.style.display=='block'?'none':'block';el.className='on';}}"
+                    for i in range(24)) + "</script>")
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -43,9 +58,9 @@ def _page(title: str, h1: str, body: str, nav: str, footer: str, crumbs: str, ch
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="{charset}"><title>{title}_{SITE}</title>'
             f'<meta name="description" content="{h1}，{SITE}门户网站为您提供权威信息和在线服务。">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="SiteName" content="{SITE}"><meta name="SiteIDCode" content="bm13000001"></head><body>'
-            f'<div class="header"><a href="/">{SITE}</a></div>{nav}<div class="position">当前位置：{crumbs}</div>'
-            f'<div class="content"><h1>{h1}</h1>{body}</div>{footer}</body></html>')
+            f'<meta name="SiteName" content="{SITE}"><meta name="SiteIDCode" content="bm13000001">{STYLE}</head>'
+            f'<body><div class="header"><a href="/">{SITE}</a></div>{nav}<div class="position">当前位置：{crumbs}</div>'
+            f'<div class="content"><h1>{h1}</h1>{body}</div>{footer}{SCRIPT}</body></html>')
 
 
 def generate(out: Path, pages: int, seed: int = 7) -> int:
@@ -53,19 +68,30 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     depts = DEPARTMENTS
-    n_detail = max(pages - 1 - len(depts), len(depts))
+    n_detail = max((pages - 45) * PER_LIST // (PER_LIST + 1), len(depts))   # the rest: home, columns, lists
     details_per_dept = max(1, n_detail // len(depts))
-    nav = '<ul class="nav">' + "".join(f'<li><a href="/bm{i}/">{d}</a></li>' for i, d in enumerate(depts)) + "</ul>"
+    nav = ('<ul class="nav">' + "".join(f'<li><a href="/bm{i}/">{d}</a></li>' for i, d in enumerate(depts)) + "</ul>"
+           + '<div class="menu">' + "".join(
+               f'<div class="col"><span>{col}</span><ul id="m{c}">'
+               + "".join(f'<li><a href="/lm{c}_{k}/">{sub}</a></li>' for k, sub in enumerate(subs)) + "</ul></div>"
+               for c, (col, subs) in enumerate(COLUMNS.items())) + "</div>")
     hot = "".join(f'<a href="/bm{i % len(depts)}/t{i:06d}.html">{SERVICES[i % len(SERVICES)]}</a>' for i in range(20))
     footer = (f'<div class="footer"><div class="hot">热门服务：{hot}</div>'
               + "".join(f'<a href="/zt/{i}.html">专题{i}</a>' for i in range(20))
-              + '<p>主办单位：临江市人民政府办公室 网站标识码：bm13000001 临ICP备13000001号</p></div>')
+              + '<div class="friends">友情链接：' + "".join(f'<a href="https://{f}/">{f}</a>' for f in FRIENDS)
+              + '</div><p>主办单位：临江市人民政府办公室 网站标识码：bm13000001 临ICP备13000001号</p></div>')
     written, urls = 0, []
     (out / "zt").mkdir(exist_ok=True)
     for i in range(20):
         (out / "zt" / f"{i}.html").write_text(_page(f"专题{i}", f"专题{i}", _text(rng, 3), nav, footer, "首页"),
                                              encoding="utf-8")
         written += 1
+    for c, subs in enumerate(COLUMNS.values()):
+        for k, sub in enumerate(subs):
+            (out / f"lm{c}_{k}").mkdir(exist_ok=True)
+            (out / f"lm{c}_{k}" / "index.html").write_text(_page(sub, sub, _text(rng, 4), nav, footer, f"首页 > {sub}"),
+                                                          encoding="utf-8")
+            written += 1
     home = _page("首页", SITE, "".join(f'<a href="/bm{i}/">{d}办事指南</a>' for i, d in enumerate(depts)), nav, footer,
                  "首页")
     (out / "index.html").write_text(home, encoding="utf-8")

@@ -11,7 +11,7 @@ from typing import Any
 from crawler.decode import decode_html
 from crawler.extract import extract_links, parse_html
 from crawler.settings import HTML_TYPES, TEXT_TYPES
-from crawler.urls import BadURL, normalize
+from crawler.urls import BadURL, Resolver, normalize
 
 # Link kinds the crawler follows (and records). Redirects are their own kind.
 FOLLOWED_TAGS = frozenset({"a", "area", "iframe", "frame", "img", "canonical", "meta-refresh"})
@@ -34,7 +34,9 @@ def header_value(headers: list[tuple[str, str]], name: str) -> str | None:
 
 
 def summarise(url: str, status: int, headers: list[tuple[str, str]], body: bytes, *,
-              truncated: bool = False, elapsed_ms: float | None = None) -> Summary:
+              truncated: bool = False, elapsed_ms: float | None = None, resolve: Resolver | None = None) -> Summary:
+    """``resolve``: a memoising resolver shared across pages (the spider keeps one)."""
+    resolve = resolve or Resolver()
     content_type = header_value(headers, "Content-Type") or None
     length = header_value(headers, "Content-Length")
     kind = media_type(content_type)
@@ -68,7 +70,7 @@ def summarise(url: str, status: int, headers: list[tuple[str, str]], body: bytes
             if link.tag not in FOLLOWED_TAGS:
                 continue
             try:
-                target = normalize(link.href, base)
+                target = resolve(link.href, base)
             except BadURL:
                 continue
             summary.links.append((target, link.tag, link.rel, link.anchor))

@@ -22,7 +22,7 @@ from crawler.response import media_type, summarise
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
 from crawler.store import CrawlStore
-from crawler.urls import BadURL, Scope, date_pattern, normalize, origin
+from crawler.urls import BadURL, Resolver, Scope, date_pattern, normalize, origin
 
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
 MAX_REDIRECT_HOPS = 20      # as browsers: an endless redirect chain ends here (the next URL is marked "limit")
@@ -74,6 +74,7 @@ class PortalSpider(scrapy.Spider):
         self.opts = options
         self.scope = Scope(options.start_urls, options.subdomains, options.include, options.exclude)
         self.progress = progress
+        self.resolve = Resolver()       # memoised link resolution (template links repeat on every page)
         self.ids: dict[str, int] = {}
         self.robots: dict[str, Protego | None] = {}     # origin -> parser; None = no rules
         self.waiting: dict[str, list[Request]] = {}    # origin -> page requests waiting for robots.txt
@@ -308,7 +309,7 @@ class PortalSpider(scrapy.Spider):
         truncated = bool(meta.get("truncated"))
         body = response.body[: self.opts.max_page_bytes] if truncated else response.body
         summary = summarise(response.url, response.status, headers, body, truncated=truncated,
-                            elapsed_ms=(meta.get("download_latency") or 0) * 1000)
+                            elapsed_ms=(meta.get("download_latency") or 0) * 1000, resolve=self.resolve)
         links: list[tuple[int, str, str | None, str | None]] = []
         requests: list[Request] = []
         for target, tag, rel, anchor in summary.links:

@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS links (
     anchor TEXT
 );
 CREATE INDEX IF NOT EXISTS links_source ON links(source_id);
-CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
+-- No index on target_id: audits read the whole table, and keeping a second random-order B-tree
+-- up to date was most of the cost of each page's commit.
 CREATE TABLE IF NOT EXISTS robots (
     origin TEXT PRIMARY KEY,        -- scheme://host[:port]
     url TEXT NOT NULL,

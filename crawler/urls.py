@@ -22,9 +22,9 @@ def normalize(url: str, base: str | None = None) -> str:
     Raises BadURL for anything that is not an http(s) URL with a host.
     """
     url = url.strip()
-    if base is not None:
-        url = urljoin(base, url)
     try:
+        if base is not None:
+            url = urljoin(base, url)     # raises ValueError on "http://[bad" (a hostile href)
         parts = urlsplit(safe_url_string(url))
         host = parts.hostname
         port = parts.port
@@ -37,6 +37,59 @@ def normalize(url: str, base: str | None = None) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+class Resolver:
+    """``normalize(href, base)`` with a bounded memo.
+
+    About 100 links a page are template links (navigation, footer) that resolve the same on every
+    page; resolving each anew was most of the crawler's time per page. The memo key holds only the
+    part of ``base`` that RFC 3986 resolution reads for that kind of reference: nothing for an
+    absolute URL, the scheme for "//host/…", the origin for "/path", the directory for a relative
+    path. References made only of a query or fragment depend on the whole base and are not memoised.
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self._memo: dict[tuple[str | None, str], str | BadURL] = {}
+        self._size = size
+
+    def __call__(self, href: str, base: str) -> str:
+        key = _memo_key(href, base)
+        if key is None:
+            return normalize(href, base)
+        result = self._memo.get(key)
+        if result is None:
+            try:
+                result = normalize(href, base)
+            except BadURL as exc:
+                result = exc
+            if len(self._memo) >= self._size:
+                self._memo.clear()
+            self._memo[key] = result
+        if isinstance(result, BadURL):
+            raise BadURL(str(result))
+        return result
+
+
+def _memo_key(href: str, base: str) -> tuple[str | None, str] | None:
+    ref = href.strip()
+    if not ref or ref[0] in "?#" or "\\" in ref or any(c in ref for c in "\t\r\n"):
+        return None     # depends on the whole base, or on urljoin's whitespace handling: no memo
+    lowered = ref[:8].lower()
+    if lowered.startswith(("http://", "https://")):
+        return (None, href)
+    scheme_end = base.find("://")
+    if scheme_end < 0:
+        return None
+    if ref.startswith("//"):
+        return (base[:scheme_end], href)
+    path_start = base.find("/", scheme_end + 3)
+    if path_start < 0:
+        return None
+    if ref[0] == "/":
+        return (base[:path_start], href)
+    path = base.split("#", 1)[0].split("?", 1)[0]
+    return (path[: path.rfind("/") + 1], href)
 
 
 def origin(url: str) -> str:

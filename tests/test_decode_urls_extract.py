@@ -4,7 +4,7 @@ import pytest
 
 from crawler.decode import decode_html
 from crawler.extract import extract_links, parse_html, refresh_target
-from crawler.urls import BadURL, Scope, date_pattern, normalize
+from crawler.urls import BadURL, Resolver, Scope, date_pattern, normalize
 
 TITLE = "关于做好2026年冬季供暖工作的通知"
 
@@ -109,3 +109,25 @@ def test_parse_html_survives_garbage():
 ])
 def test_date_pattern_groups_calendar_pages_only(url, pattern):
     assert date_pattern(url) == pattern
+
+
+_BASES = ["http://a.gov.cn/", "http://a.gov.cn/bm1/index.html", "http://a.gov.cn/bm1/t1.html?id=3#top",
+          "http://a.gov.cn/bm2/sub/t2.html", "https://a.gov.cn/bm1/", "http://b.gov.cn:8080/x/y", "http://c.gov.cn"]
+_HREFS = ["/bm3/", "t000123.html", "../up.html", "./same.html", "?page=2", "#frag", "", "  /spaced.html ",
+          "//cdn.gov.cn/x.html", "http://other.gov.cn/a", "HTTPS://Other.gov.cn:443/b", "http:g", "mailto:x@y.cn",
+          "javascript:void(0)", "/a b.html", "中文/页面.html", "\t/tab.html", "/a\\b.html", "http://[bad"]
+
+
+def test_memoising_resolver_agrees_with_normalize_whatever_the_base():
+    """The memo key keeps only what resolution reads: the same href under another page resolves anew."""
+    resolve = Resolver(size=7)      # tiny: the memo is cleared and refilled during the test
+    for _ in range(2):
+        for base in _BASES:
+            for href in _HREFS:
+                try:
+                    expected = normalize(href, base)
+                except BadURL:
+                    with pytest.raises(BadURL):
+                        resolve(href, base)
+                else:
+                    assert resolve(href, base) == expected, (href, base)
