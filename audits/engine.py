@@ -90,10 +90,11 @@ def audit_site(site: Site, config: Config) -> tuple[list[tuple[Rule, RuleOutcome
     return outcomes + later, findings + more
 
 
-def audit_store(db: str | Path, config: Config) -> dict[str, Any]:
+def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, Any]:
+    """Audit a stored crawl; ``feed``: an audits.feed.PageFeed that already parsed its pages."""
     store = CrawlStore(db, create=False)
     try:
-        site = load_site(store)
+        site = load_site(store, feed.pages, feed.block_terms, feed.block_digests) if feed is not None else load_site(store)
     finally:
         store.close()
     return build_result(site, config)
@@ -107,7 +108,22 @@ def build_result(site: Site, config: Config) -> dict[str, Any]:
 
 
 def write_json(result: dict[str, Any], path: str | Path) -> None:
-    """Write result.json atomically: readers see the old file or the whole new one."""
+    """Write result.json atomically: readers see the old file or the whole new one.
+
+    Compact, and written a piece at a time: ``json.dumps`` of each top-level value, and of each item
+    of the long lists (findings, pages), runs the C encoder without one huge string in memory."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
     with atomic_open(path) as fh:
-        json.dump(result, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
+        fh.write("{")
+        for number, (key, value) in enumerate(result.items()):
+            fh.write(("," if number else "") + dumps(key) + ":")
+            if isinstance(value, list) and len(value) > 100:
+                fh.write("[")
+                for index, item in enumerate(value):
+                    fh.write(("," if index else "") + dumps(item))
+                fh.write("]")
+            else:
+                fh.write(dumps(value))
+        fh.write("}\n")

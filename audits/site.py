@@ -83,6 +83,10 @@ class Site:
     assessments: list[Any] = field(default_factory=list)
     user_queries: list[Any] = field(default_factory=list)
     assessment_error: str | None = None
+    # block text -> (word tokens, word count): each distinct block is segmented once (a PageFeed
+    # fills it while the crawl runs; template blocks repeat on every page)
+    block_terms: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
+    block_digests: dict[str, int] = field(default_factory=dict)    # see TemplateDetector.digest
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -119,7 +123,7 @@ class Site:
     @cached_property
     def template(self) -> TemplateDetector:
         """Text blocks repeated across the site's pages (nav, footer, sidebars)."""
-        detector = TemplateDetector()
+        detector = TemplateDetector(memo=self.block_digests)
         for page in self.html_pages():
             detector.add(page.id, page.artifacts.blocks if page.artifacts else [])
         detector.finalise()
@@ -215,7 +219,7 @@ class Site:
     @cached_property
     def key_terms(self) -> KeyTerms:
         """TF-IDF extractor with IDF fitted on this site's pages (words on every page weigh little)."""
-        return KeyTerms(self.tokenizer).fit(self._terms.values())
+        return KeyTerms(self.tokenizer).fit(self._segmented(pid)[0] for pid in self._main_blocks)
 
     def title_terms(self, page: Page) -> list[str]:
         return self.tokenizer.terms(page.artifacts.title or "") if page.artifacts else []
@@ -224,21 +228,33 @@ class Site:
     def tokenizer(self) -> Tokenizer:
         return get_tokenizer()
 
-    @cached_property
-    def _segmented(self) -> dict[int, tuple[list[str], int]]:
-        return {pid: self.tokenizer.terms_and_words("\n".join(blocks)) for pid, blocks in self._main_blocks.items()}
+    def _segmented(self, page_id: int) -> tuple[list[str], int]:
+        """Word tokens and word count of the page's main text, from its blocks' segmentations.
 
-    @cached_property
-    def _terms(self) -> dict[int, list[str]]:
-        return {pid: terms for pid, (terms, _) in self._segmented.items()}
+        Equal to segmenting the blocks joined by newlines: jieba and the number/date filter both
+        restart at a newline."""
+        terms: list[str] = []
+        words = 0
+        for block in self._main_blocks.get(page_id, ()):
+            block_terms, block_words = self.segment_block(block)
+            terms.extend(block_terms)
+            words += block_words
+        return terms, words
+
+    def segment_block(self, block: str) -> tuple[tuple[str, ...], int]:
+        got = self.block_terms.get(block)
+        if got is None:
+            terms, words = self.tokenizer.terms_and_words(block)
+            got = self.block_terms[block] = (tuple(terms), words)
+        return got
 
     def word_count(self, page: Page) -> int:
         """Word tokens of the main text, stop-words included (keyword density's denominator)."""
-        return self._segmented.get(page.id, ([], 0))[1]
+        return self._segmented(page.id)[1]
 
     def terms(self, page: Page) -> list[str]:
-        """Word tokens (jieba, stop-words and numbers removed) of the page's main text, segmented once."""
-        return self._terms.get(page.id, [])
+        """Word tokens (jieba, stop-words and numbers removed) of the page's main text."""
+        return self._segmented(page.id)[0]
 
     # ------------------------------------------------------------------ robots.txt
     def robots_parser(self, url: str) -> Protego | None:
@@ -325,21 +341,34 @@ def compute_depths(site: Site) -> dict[int, int]:
     return depth
 
 
-def load_site(store: CrawlStore) -> Site:
+def make_page(record: FetchRecord, scope: Scope) -> Page | None:
+    """A fetched in-scope URL with its parsed artifacts (HTML only); None when off-site."""
+    if not scope.on_site(record.url):
+        return None
+    page = Page(record.url_id, record.url, record)
+    if record.compressed_body is not None and (
+            media_type(record.content_type) in HTML_TYPES or not record.content_type):
+        page.artifacts = parse_artifacts(record)
+    return page
+
+
+def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
+              block_terms: dict[str, tuple[tuple[str, ...], int]] | None = None,
+              block_digests: dict[str, int] | None = None) -> Site:
+    """The site as the store holds it. ``parsed``/``block_terms``: pages and segmentations a
+    :class:`audits.feed.PageFeed` made while the crawl ran (used when the fetch is unchanged)."""
     options = store.get_meta_json("options", {}) or {}
     start_urls = list(options.get("start_urls") or [])
     meta = {k: store.get_meta(k) for k in ("started_at", "finished_at", "finished")}
     urls = {uid: (url, state, via) for uid, url, state, via, _ in store.iter_urls()}
     scope = Scope(start_urls, bool(options.get("subdomains")))
+    parsed = parsed or {}
     pages: dict[int, Page] = {}
     for record in store.iter_fetches():
-        if not scope.on_site(record.url):
-            continue
-        page = Page(record.url_id, record.url, record)
-        if record.compressed_body is not None and (
-                media_type(record.content_type) in HTML_TYPES or not record.content_type):
-            page.artifacts = parse_artifacts(record)
-        pages[page.id] = page
+        ready = parsed.get(record.url_id)
+        page = ready if ready is not None and ready.record == record else make_page(record, scope)
+        if page is not None:
+            pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
     # 100 links a page: slots and interned strings keep a million links in ~100 MB, not ~500 MB
     links = [Link(source, target, intern(tag), intern(rel) if rel else None, intern(anchor) if anchor else None)
@@ -349,7 +378,8 @@ def load_site(store: CrawlStore) -> Site:
         row["parser"] = _parse_robots(row)
         robots[row["origin"]] = row
     sitemaps = list(store.iter_sitemaps(with_body=True))
-    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps)
+    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, block_terms=block_terms or {},
+                block_digests=block_digests or {})
     for sitemap in sitemaps:
         if sitemap["kind"] in ("urlset", "txt"):
             for entry in sitemap["entries"]:

@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS links (
     anchor TEXT
 );
 CREATE INDEX IF NOT EXISTS links_source ON links(source_id);
+-- Fetch time, in insertion order (cheap to keep): "govseo run" reads each page as it is committed.
+CREATE INDEX IF NOT EXISTS fetches_time ON fetches(fetched_at);
 -- No index on target_id: audits read the whole table, and keeping a second random-order B-tree
 -- up to date was most of the cost of each page's commit.
 CREATE TABLE IF NOT EXISTS robots (
@@ -138,6 +140,7 @@ class FetchRecord:
     charset_meta: str | None
     charset_detected: str | None
     charset_used: str | None
+    fetched_at: float | None = None
 
     @property
     def body(self) -> bytes:
@@ -266,13 +269,17 @@ class CrawlStore:
         for target_id, tag, rel, anchor in links:
             self._queue("link", (source_id, target_id, tag, rel, anchor))
 
-    def iter_fetches(self) -> Iterator[FetchRecord]:
+    def iter_fetches(self, since: float | None = None) -> Iterator[FetchRecord]:
+        """Every fetch outcome by URL id; with ``since``, those fetched at or after it, oldest first
+        (a reader following a crawl that another process is writing)."""
         self.commit()
-        cur = self.conn.execute(
+        select = (
             "SELECT f.url_id, u.url, u.state, u.found_via, u.crawl_depth, f.status, f.error,"
             " f.error_detail, f.location, f.content_type, f.content_length, f.body_size, f.truncated,"
-            " f.headers, f.body, f.charset_header, f.charset_meta, f.charset_detected, f.charset_used"
-            " FROM fetches f JOIN urls u ON u.id = f.url_id ORDER BY f.url_id")
+            " f.headers, f.body, f.charset_header, f.charset_meta, f.charset_detected, f.charset_used,"
+            " f.fetched_at FROM fetches f JOIN urls u ON u.id = f.url_id")
+        cur = (self.conn.execute(select + " ORDER BY f.url_id") if since is None else
+               self.conn.execute(select + " WHERE f.fetched_at >= ? ORDER BY f.fetched_at", (since,)))
         for row in cur:
             yield FetchRecord(*row[:12], bool(row[12]), json.loads(row[13] or "[]"), *row[14:])
 

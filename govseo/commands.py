@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,17 +68,29 @@ def _crawl_opts(args: argparse.Namespace, urls: list[str], config: Config, lang:
         raise UsageError(f"govseo.toml [crawl]: {exc}") from exc
 
 
-def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str) -> None:
+def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: Any = None) -> None:
+    """Crawl into ``db``. With a ``feed`` (audits.feed.PageFeed), the crawl runs in a child process
+    and this process parses the pages beside it as they are committed."""
+    from crawler.background import BackgroundCrawl, ProgressPrinter
     from crawler.runner import CrawlError, run_crawl
 
-    quiet = getattr(args, "quiet", False)
-
-    def progress(n: int) -> None:
-        if not quiet and n % 100 == 0:
-            print(message("progress", lang, n=n), file=sys.stderr, flush=True)
-
+    progress = ProgressPrinter(None if getattr(args, "quiet", False) else message("progress", lang, n="{n}"))
     try:
-        summary = run_crawl(opts, db, resume=args.resume, progress=progress)
+        if feed is None:
+            summary = run_crawl(opts, db, resume=args.resume, progress=progress)
+        else:
+            crawl = BackgroundCrawl(opts, db, resume=args.resume, progress=progress)
+            crawl.start()
+            try:
+                while crawl.running():
+                    if not feed.poll() and not feed.warm_up():
+                        time.sleep(0.05)
+            except KeyboardInterrupt:
+                crawl.interrupt()
+                raise
+            summary = crawl.result()
+            while feed.poll(limit=1000):
+                pass
     except CrawlError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc
     if not summary.start_ok:
@@ -104,10 +117,10 @@ def _start_error(db: Path, url: str, lang: str) -> str:
     return ERROR_NAMES["other"].get(lang)
 
 
-def _audit(db: Path, config: Config, lang: str) -> dict[str, Any]:
+def _audit(db: Path, config: Config, lang: str, feed: Any = None) -> dict[str, Any]:
     from audits.engine import audit_store
 
-    return audit_store(db, config)
+    return audit_store(db, config, feed)
 
 
 def _write_reports(result: dict[str, Any], out: Path, lang: str) -> list[Path]:
@@ -138,6 +151,20 @@ def _load_result(path: str, lang: str) -> dict[str, Any]:
     return result
 
 
+class _Stages:
+    """GOVSEO_TIMING=1 prints the seconds each stage of a run took (make bench reads them)."""
+
+    def __init__(self) -> None:
+        self.enabled = bool(os.environ.get("GOVSEO_TIMING"))
+        self.last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.enabled:
+            print(f"govseo-timing {name} {now - self.last:.2f}", file=sys.stderr, flush=True)
+        self.last = now
+
+
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     opts = _crawl_opts(args, [args.url], config, lang)
@@ -146,12 +173,21 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     if not args.resume:   # a new run replaces the previous crawl in this directory
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    _do_crawl(args, opts, db, lang)
     from audits.engine import write_json
+    from audits.feed import PageFeed
 
-    result = _audit(db, config, lang)
+    stages = _Stages()
+    feed = PageFeed(db)
+    try:
+        _do_crawl(args, opts, db, lang, feed)
+    finally:
+        feed.close()
+    stages.done("crawl")
+    result = _audit(db, config, lang, feed)
     write_json(result, out / "result.json")
+    stages.done("audit")
     paths = [out / "result.json", *_write_reports(result, out, lang)]
+    stages.done("report")
     print(_summary(result, lang))
     for path in paths:
         print(message("wrote", lang, path=path))

@@ -16,6 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "interrupted; everything fetched is in the store, continue with --resume"),
     "internal": ("内部错误：{error}（设置 GOVSEO_DEBUG=1 可查看详细信息）",
                  "internal error: {error} (set GOVSEO_DEBUG=1 for details)"),
+    "crawl_crashed": ("抓取进程意外退出：{error}（已抓取的内容都保存在数据库中，加 --resume 可继续）",
+                      "the crawl process ended unexpectedly: {error} (everything fetched is kept; use --resume)"),
     "store_missing": ("找不到抓取数据库：{path}", "crawl store not found: {path}"),
     "store_unusable": ("无法使用的抓取数据库：{path}（{detail}）", "not a usable crawl store: {path} ({detail})"),
     "store_foreign": ("不是 govseo 的抓取数据库：{path}", "not a govseo crawl store: {path}"),

@@ -7,6 +7,7 @@ same portal again (must compare as unchanged although the port differs) and the 
 
 from __future__ import annotations
 
+import json
 import shutil
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -108,7 +109,9 @@ def test_baseline_update_ratchets(runs, tmp_path):
 def test_unusable_input_exits_2_with_one_line(runs, tmp_path):
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "other.json").write_text('{"schema_version": 1, "findings": []}', encoding="utf-8")
-    malformed = runs["base"].read_text(encoding="utf-8").replace('"services": [', '"services": [7, ', 1)
+    broken = json.loads(runs["base"].read_text(encoding="utf-8"))
+    broken["services"].insert(0, 7)
+    malformed = json.dumps(broken, ensure_ascii=False)
     (tmp_path / "malformed.json").write_text(malformed, encoding="utf-8")
     (tmp_path / "bad.toml").write_text('[check]\nmin-site-score = "high"\n', encoding="utf-8")
     shutil.copy(runs["base"], tmp_path / "base.json")

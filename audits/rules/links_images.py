@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from audits.model import Finding, Rule, Text
@@ -18,6 +19,7 @@ _DECORATION = re.compile(f"^[{_DECO}]+|[{_DECO}]+$")
 _NOT_A_LINK = re.compile(r"^\s*(javascript:|mailto:|tel:|#)", re.I)
 
 
+@lru_cache(maxsize=65_536)      # anchors repeat on every page (navigation)
 def core(text: str) -> str:
     """The anchor text folded (NFKC, lower case, one space) without decoration such as >> or [ ]."""
     folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -220,9 +221,14 @@ def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]
         url = site.urls[link.target][0]
         target = site.pages.get(link.target)
         ctype = media_type(target.record.content_type) if target is not None else ""
-        if urlsplit(url).path.lower().endswith(exts) or (ctype or "").startswith(_ATTACHMENT_TYPES):
+        if _path_ends(url, exts) or (ctype or "").startswith(_ATTACHMENT_TYPES):
             found.append(url)
     return sorted(set(found))
+
+
+@lru_cache(maxsize=65_536)      # the same targets (navigation) are linked from every page
+def _path_ends(url: str, exts: tuple[str, ...]) -> bool:
+    return urlsplit(url).path.lower().endswith(exts)
 
 
 def guide_text(site: Site, page: Page) -> str:

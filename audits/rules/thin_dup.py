@@ -50,7 +50,7 @@ def check_near_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding
                               shingle_size=int(params["shingle_chars"]))
     for page in site.html_pages():
         if page.id in site.indexable_ids:
-            detector.add(page.id, list(_NON_WORD.sub("", site.main_text(page))))
+            detector.add(page.id, _NON_WORD.sub("", site.main_text(page)))   # a str: its characters
     similar: dict[int, list[tuple[str, float]]] = {}
     for a, b, score in detector.pairs():
         similar.setdefault(a, []).append((site.pages[b].url, score))

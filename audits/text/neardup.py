@@ -33,12 +33,33 @@ _SEP = "\x1f"
 
 
 def shingle_hashes(tokens: Sequence[str], k: int = 3) -> np.ndarray:
-    """Sorted distinct 32-bit hashes of the k-token shingles of ``tokens`` (one shingle if shorter)."""
+    """Sorted distinct 32-bit hashes of the k-token shingles of ``tokens`` (one shingle if shorter).
+
+    A ``str`` is taken as its characters and hashed in numpy (a polynomial over the code points,
+    then a 64-bit finaliser): character shingles of a page's text cost no Python loop."""
+    if isinstance(tokens, str) and len(tokens) >= k:
+        return _char_shingles(tokens, k)
     count = max(1, len(tokens) - k + 1)
     # CRC-32: deterministic across runs (unlike hash()) and several times cheaper than blake2b here.
     hashes = np.fromiter((crc32(_SEP.join(tokens[i:i + k]).encode("utf-8")) for i in range(count)),
                          dtype=np.uint32, count=count)
     return np.unique(hashes)
+
+
+_PRIME, _MIX = np.uint64(1_000_003), np.uint64(0xFF51AFD7ED558CCD)
+
+
+def _char_shingles(text: str, k: int) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(codes) - k + 1
+    hashes = codes[:count].copy()
+    for offset in range(1, k):
+        hashes *= _PRIME                  # wraps modulo 2**64, as intended
+        hashes += codes[offset:offset + count]
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= _MIX
+    hashes ^= hashes >> np.uint64(33)
+    return np.unique((hashes >> np.uint64(32)).astype(np.uint32))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -28,6 +28,9 @@ _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 
+_MEMO_LIMIT = 2_000_000
+
+
 def normalise_block(block: str) -> str:
     """Whitespace collapsed to one space and trimmed, each run of digits replaced by "0"."""
     return _DIGITS.sub("0", _SPACE.sub(" ", block).strip())
@@ -40,7 +43,8 @@ def _digest(text: str) -> int:
 class TemplateDetector:
     """Finds the text blocks that a site repeats on many pages."""
 
-    def __init__(self, ratio: float = 0.3, min_pages: int = 3, epsilon: float | None = None) -> None:
+    def __init__(self, ratio: float = 0.3, min_pages: int = 3, epsilon: float | None = None,
+                 memo: dict[str, int] | None = None) -> None:
         if not 0 < ratio <= 1:
             raise ValueError("ratio must be in (0, 1]")
         self.ratio = ratio
@@ -49,6 +53,8 @@ class TemplateDetector:
         if not 0 < self.epsilon < ratio:
             raise ValueError("epsilon must be in (0, ratio)")
         self._bucket_pages = max(1, math.ceil(1 / self.epsilon))
+        # block -> digest of its normalised text (0: empty); may be shared and filled ahead of time
+        self.memo: dict[str, int] = memo if memo is not None else {}
         self._counts: dict[int, int] = {}
         self._missed: dict[int, int] = {}  # lossy counting's delta, only for digests first seen late
         self._page_ids: set[int] = set()
@@ -67,7 +73,7 @@ class TemplateDetector:
         self.pages += 1
         bucket = math.ceil(self.pages / self._bucket_pages)
         counts = self._counts
-        for digest in {_digest(n) for n in map(normalise_block, blocks) if n}:
+        for digest in {self.digest(b) for b in blocks} - {0}:
             if digest in counts:
                 counts[digest] += 1
             else:
@@ -104,8 +110,18 @@ class TemplateDetector:
     def is_template(self, block: str) -> bool:
         if self._template is None:
             raise RuntimeError("TemplateDetector.is_template() before finalise()")
-        normalised = normalise_block(block)
-        return bool(normalised) and _digest(normalised) in self._template
+        digest = self.digest(block)
+        return bool(digest) and digest in self._template
+
+    def digest(self, block: str) -> int:
+        """Digest of the normalised block, 0 for a block that is empty once normalised."""
+        found = self.memo.get(block)
+        if found is None:
+            normalised = normalise_block(block)
+            found = _digest(normalised) or 1 if normalised else 0
+            if len(self.memo) < _MEMO_LIMIT:
+                self.memo[block] = found
+        return found
 
     def main_blocks(self, blocks: Iterable[str]) -> list[str]:
         """The blocks that are not template (empty blocks dropped), in order."""

@@ -90,6 +90,7 @@ class Tokenizer:
 
     def __init__(self, cache: Path | None = None, use_cache: bool = True) -> None:
         self._short: dict[str, list[str]] = {}
+        self._search: dict[str, tuple[str, ...]] = {}
         self._jieba = jieba.Tokenizer()
         directory = cache if cache is not None else cache_dir()
         if use_cache and _writable_dir(directory):
@@ -125,8 +126,16 @@ class Tokenizer:
         return self._jieba.lcut(text)
 
     def cut_for_search(self, text: str) -> list[str]:
-        """Search-engine mode: long words are also emitted as their 2- and 3-character sub-words."""
-        return self._jieba.lcut_for_search(text)
+        """Search-engine mode: long words are also emitted as their 2- and 3-character sub-words.
+        Short texts (titles, H1s, descriptions) are cached: the crawl-time feed cuts them ahead."""
+        if len(text) > _SHORT_SEARCH:
+            return self._jieba.lcut_for_search(text)
+        cached = self._search.get(text)
+        if cached is None:
+            cached = tuple(self._jieba.lcut_for_search(text))
+            if len(self._search) < _SHORT_CACHE:
+                self._search[text] = cached
+        return list(cached)
 
     def terms(self, text: str) -> list[str]:
         if len(text) <= _SHORT:       # titles, names, H1s repeat across a site: segment each once
@@ -196,6 +205,7 @@ class Tokenizer:
 
 
 _SHORT, _SHORT_CACHE = 80, 200_000   # texts up to 80 characters are cached, at most 200,000 of them
+_SHORT_SEARCH = 200                  # cut_for_search caches texts up to 200 characters (descriptions)
 
 _instance: Tokenizer | None = None
 _lock = threading.Lock()

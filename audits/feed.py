@@ -1,0 +1,105 @@
+"""Parse pages while the crawl is still running.
+
+``govseo run`` crawls in a child process (one core) and, in this process (the other core), a
+``PageFeed`` reads each page as the crawl commits it to the store, parses its artifacts and segments
+its text blocks. When the crawl ends, :func:`audits.site.load_site` takes the pages already parsed and
+only the site-wide work is left.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import unicodedata
+from itertools import islice
+from pathlib import Path
+
+from audits.artifacts import PageArtifacts
+from audits.site import Page, make_page
+from audits.text.template import TemplateDetector
+from audits.text.tokenizer import Tokenizer, get_tokenizer
+from crawler.store import CrawlStore, StoreError
+from crawler.urls import Scope
+
+
+class PageFeed:
+    def __init__(self, db: Path, tokenizer: Tokenizer | None = None) -> None:
+        self.db = db
+        self.pages: dict[int, Page] = {}
+        self.block_terms: dict[str, tuple[tuple[str, ...], int]] = {}
+        self.block_digests: dict[str, int] = {}
+        self._digests = TemplateDetector(memo=self.block_digests)     # only its digest memo is used
+        self._tokenizer = tokenizer
+        self._store: CrawlStore | None = None
+        self._scope: Scope | None = None
+        self._since = 0.0
+        self._warmers = ["datasketch", "audits.engine", "audits.findability", "reports.bundle", "reports.html"]
+
+    def poll(self, limit: int = 50) -> int:
+        """Parse up to ``limit`` newly committed pages; returns how many were read (0: nothing new)."""
+        if not self._open():
+            return 0
+        assert self._store is not None and self._scope is not None
+        tokenizer = self._tokenizer or get_tokenizer()
+        self._tokenizer = tokenizer
+        read = 0
+        rows = self._store.iter_fetches(since=self._since)
+        batch = list(islice(rows, limit + 20))
+        rows.close()          # ends the read transaction: the crawl's WAL checkpoints are not held back
+        for record in batch:
+            known = self.pages.get(record.url_id)
+            if known is not None and known.record == record:
+                continue
+            self._since = max(self._since, record.fetched_at or 0.0)
+            page = make_page(record, self._scope)
+            if page is not None:
+                self.pages[page.id] = page
+                if page.artifacts is not None:
+                    self._prepare(page.artifacts, tokenizer)
+            read += 1
+        return read
+
+    def warm_up(self) -> bool:
+        """Do one piece of start-up work the audit will need (imports that take a second: the
+        near-duplicate sketch library, the rules, the report templates) while the crawl is running
+        and there is no page to parse. False when nothing is left to do."""
+        while self._warmers:
+            module = self._warmers.pop(0)
+            if module not in sys.modules:
+                importlib.import_module(module)
+                return True
+        return False
+
+    def _prepare(self, art: PageArtifacts, tokenizer: Tokenizer) -> None:
+        """Segment now what the audit will segment later: text blocks, titles and H1s (the
+        tokenizer caches short texts), and the short fields of the simulated search index."""
+        for block in art.blocks:
+            self._digests.digest(block)
+            if block not in self.block_terms:
+                terms, words = tokenizer.terms_and_words(block)
+                self.block_terms[block] = (tuple(terms), words)
+        for text in (art.title or "", *art.h1s):
+            tokenizer.terms(text)
+        for text in (art.title or "", " ".join(art.h1s), " ".join(art.descriptions)):
+            if text:
+                tokenizer.cut_for_search(unicodedata.normalize("NFKC", text))
+
+    def _open(self) -> bool:
+        if self._store is not None:
+            return True
+        try:
+            store = CrawlStore(self.db, create=False)
+        except StoreError:
+            return False      # the crawl has not created its store yet
+        options = store.get_meta_json("options")
+        if not options:
+            store.close()
+            return False
+        self._store = store
+        self._scope = Scope(list(options.get("start_urls") or []), bool(options.get("subdomains")))
+        return True
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
