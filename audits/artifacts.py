@@ -22,7 +22,7 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-@dataclass
+@dataclass(slots=True)      # one per page: no per-instance __dict__
 class PageArtifacts:
     """What one HTML page says about itself."""
 

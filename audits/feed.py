@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 
 from audits.artifacts import PageArtifacts
-from audits.site import Page, make_page
+from audits.site import Page, make_page, same_fetch
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.store import CrawlStore, StoreError
@@ -47,8 +47,7 @@ class PageFeed:
         batch = list(islice(rows, limit + 20))
         rows.close()          # ends the read transaction: the crawl's WAL checkpoints are not held back
         for record in batch:
-            known = self.pages.get(record.url_id)
-            if known is not None and known.record == record:
+            if same_fetch(self.pages.get(record.url_id), record):
                 continue
             self._since = max(self._since, record.fetched_at or 0.0)
             page = make_page(record, self._scope)

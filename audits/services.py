@@ -55,13 +55,13 @@ def service_config(config: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _selector_matches(page: Page, selector: str) -> bool:
+def _selector_matches(site: Site, page: Page, selector: str) -> bool:
     from lxml.cssselect import CSSSelector
 
     from crawler.decode import decode_html
     from crawler.extract import parse_html
 
-    doc = parse_html(decode_html(page.record.body, page.record.content_type).text)
+    doc = parse_html(decode_html(site.body(page), page.record.content_type).text)
     return doc is not None and bool(CSSSelector(selector)(doc))
 
 
@@ -71,7 +71,7 @@ def _is_service_page(site: Site, page: Page, cfg: dict[str, Any]) -> bool:
     if any(p.search(page.url) for p in cfg["include"]):
         return True
     if cfg["selector"]:
-        return page.artifacts is not None and _selector_matches(page, cfg["selector"])
+        return page.artifacts is not None and _selector_matches(site, page, cfg["selector"])
     return site.kind(page) == "service"
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from sys import intern
 from typing import Any
 
@@ -35,7 +36,7 @@ CLICK_TAGS = frozenset({"a", "area", "iframe", "frame", "meta-refresh"})
 ENGINES = {"baiduspider": "Baiduspider", "googlebot": "Googlebot"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     id: int
     url: str
@@ -87,6 +88,20 @@ class Site:
     # fills it while the crawl runs; template blocks repeat on every page)
     block_terms: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
     block_digests: dict[str, int] = field(default_factory=dict)    # see TemplateDetector.digest
+    # Raw bodies stay in the crawl store (about 4 KB a page compressed, 400 MB at 100,000 pages):
+    # :meth:`body` reads one when a rule needs it.
+    db_path: Path | None = None
+    _body_store: CrawlStore | None = field(default=None, repr=False)
+
+    def body(self, page: Page) -> bytes:
+        """The page's raw bytes (from its record when kept in memory, else from the crawl store)."""
+        if page.record.compressed_body is not None:
+            return page.record.body
+        if self.db_path is None:
+            return b""
+        if self._body_store is None:
+            self._body_store = CrawlStore(self.db_path, create=False)
+        return self._body_store.body(page.id)
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -342,14 +357,20 @@ def compute_depths(site: Site) -> dict[int, int]:
 
 
 def make_page(record: FetchRecord, scope: Scope) -> Page | None:
-    """A fetched in-scope URL with its parsed artifacts (HTML only); None when off-site."""
+    """A fetched in-scope URL with its parsed artifacts (HTML only); None when off-site.
+    The body is parsed, then dropped from the record (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
-    page = Page(record.url_id, record.url, record)
+    page = Page(record.url_id, record.url, replace(record, compressed_body=None))
     if record.compressed_body is not None and (
             media_type(record.content_type) in HTML_TYPES or not record.content_type):
         page.artifacts = parse_artifacts(record)
     return page
+
+
+def same_fetch(page: Page | None, record: FetchRecord) -> bool:
+    """``page`` was made from this very fetch (a re-fetch has another time)."""
+    return page is not None and page.id == record.url_id and page.record.fetched_at == record.fetched_at
 
 
 def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
@@ -366,7 +387,7 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
     pages: dict[int, Page] = {}
     for record in store.iter_fetches():
         ready = parsed.get(record.url_id)
-        page = ready if ready is not None and ready.record == record else make_page(record, scope)
+        page = ready if same_fetch(ready, record) else make_page(record, scope)
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
@@ -379,7 +400,7 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
         robots[row["origin"]] = row
     sitemaps = list(store.iter_sitemaps(with_body=True))
     site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, block_terms=block_terms or {},
-                block_digests=block_digests or {})
+                block_digests=block_digests or {}, db_path=store.path)
     for sitemap in sitemaps:
         if sitemap["kind"] in ("urlset", "txt"):
             for entry in sitemap["entries"]:

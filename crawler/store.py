@@ -283,6 +283,12 @@ class CrawlStore:
         for row in cur:
             yield FetchRecord(*row[:12], bool(row[12]), json.loads(row[13] or "[]"), *row[14:])
 
+    def body(self, url_id: int) -> bytes:
+        """The raw body of one fetch (audits keep bodies on disk and read the few they need)."""
+        self.commit()
+        row = self.conn.execute("SELECT body FROM fetches WHERE url_id = ?", (url_id,)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else b""
+
     def iter_links(self) -> Iterator[tuple[int, int, str, str | None, str | None]]:
         self.commit()
         yield from self.conn.execute("SELECT source_id, target_id, tag, rel, anchor FROM links")

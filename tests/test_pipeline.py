@@ -83,3 +83,17 @@ def test_ctrl_c_on_run_stops_crawler_and_parent_then_resume_completes(portal, po
     govseo("run", portal, "--out", str(out), "--quiet", "--resume")
     assert _fetches(db) == _fetches(portal_crawl)
     assert json.loads((out / "result.json").read_text(encoding="utf-8"))["findings"]
+
+
+def test_bodies_stay_on_disk_and_are_read_back_exactly(portal_crawl):
+    store = CrawlStore(portal_crawl, create=False)
+    try:
+        site = load_site(store)
+        stored = {r.url_id: r.body for r in store.iter_fetches()}
+    finally:
+        store.close()          # the site reopens the store itself for the bodies it needs
+    assert all(page.record.compressed_body is None for page in site.pages.values())
+    html = [p for p in site.html_pages() if stored[p.id]]
+    assert len(html) > 100
+    for page in html[:40]:
+        assert site.body(page) == stored[page.id]

@@ -37,8 +37,8 @@ def _accessible_name(el: Any) -> str:
     return re.sub(r"\s+", " ", f"{el.text_content()} {alts}").strip()
 
 
-def generic_links(page: Page, keys: set[str]) -> list[dict[str, str]]:
-    doc = parse_html(decode_html(page.record.body, page.record.content_type).text)
+def generic_links(site: Site, page: Page, keys: set[str]) -> list[dict[str, str]]:
+    doc = parse_html(decode_html(site.body(page), page.record.content_type).text)
     if doc is None:
         return []
     base_el = doc.find(".//base[@href]")
@@ -72,7 +72,7 @@ def check_link_text(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         if not any(link.tag in ("a", "area") and link.anchor and core(link.anchor) in keys
                    for link in site.outlinks.get(page.id, ())):
             continue
-        links = generic_links(page, keys)
+        links = generic_links(site, page, keys)
         if links:
             shown = "、".join(f"“{x['text']}”" for x in links[:3])
             yield Finding(LINK_TEXT.id, page.url,

@@ -190,7 +190,7 @@ def check_charset(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         if not problems:
             continue
         if meta:
-            meta = _as_written(record.body, meta)     # the body is read only for pages that fire
+            meta = _as_written(site.body(page), meta)     # the body is read only for pages that fire
         if problems[0][0] == "none":
             message = Text(f"网页是 {detected} 编码，却没有声明字符集", f"{detected} bytes without any charset declaration")
         else:
