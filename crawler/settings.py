@@ -71,6 +71,12 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "HTTPCACHE_ENABLED": False,
         # Crawl depth is the spider's own (meta "govseo_depth"); Scrapy's depth middleware is not used.
         "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
+        # A page that inflates past the page cap is cut there (truncated), not dropped (crawler/compression.py).
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+            "crawler.compression.BoundedHttpCompression": 590,
+        },
+        "GOVSEO_MAX_PAGE_BYTES": opts.max_page_bytes,
         "DEPTH_LIMIT": 0,
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",

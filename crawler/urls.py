@@ -52,9 +52,11 @@ class Resolver:
     def __init__(self, size: int = 50_000) -> None:
         self._memo: dict[tuple[str | None, str], str | BadURL] = {}
         self._size = size
+        self._base: str | None = None
+        self._parts: tuple[str, str, str] | None = None
 
     def __call__(self, href: str, base: str) -> str:
-        key = _memo_key(href, base)
+        key = self._key(href, base)
         if key is None:
             return normalize(href, base)
         result = self._memo.get(key)
@@ -70,26 +72,36 @@ class Resolver:
             raise BadURL(str(result))
         return result
 
+    def _key(self, href: str, base: str) -> tuple[str | None, str] | None:
+        if base is not self._base:          # a page's links share one base: split it once
+            self._base, self._parts = base, _base_parts(base)
+        ref = href.strip()
+        if not ref or ref[0] in "?#" or _UNSAFE.search(ref):
+            return None     # depends on the whole base, or on urljoin's whitespace handling: no memo
+        if ref[:8].lower().startswith(("http://", "https://")):
+            return (None, href)
+        parts = self._parts
+        if parts is None:
+            return None
+        scheme, root, directory = parts
+        if ref.startswith("//"):
+            return (scheme, href)
+        return (root, href) if ref[0] == "/" else (directory, href)
 
-def _memo_key(href: str, base: str) -> tuple[str | None, str] | None:
-    ref = href.strip()
-    if not ref or ref[0] in "?#" or "\\" in ref or any(c in ref for c in "\t\r\n"):
-        return None     # depends on the whole base, or on urljoin's whitespace handling: no memo
-    lowered = ref[:8].lower()
-    if lowered.startswith(("http://", "https://")):
-        return (None, href)
+
+_UNSAFE = re.compile(r"[\t\r\n\\]")
+
+
+def _base_parts(base: str) -> tuple[str, str, str] | None:
+    """(scheme, origin, directory) of a base URL; None when it has no path to resolve against."""
     scheme_end = base.find("://")
     if scheme_end < 0:
         return None
-    if ref.startswith("//"):
-        return (base[:scheme_end], href)
     path_start = base.find("/", scheme_end + 3)
     if path_start < 0:
         return None
-    if ref[0] == "/":
-        return (base[:path_start], href)
     path = base.split("#", 1)[0].split("?", 1)[0]
-    return (path[: path.rfind("/") + 1], href)
+    return base[:scheme_end], base[:path_start], path[: path.rfind("/") + 1]
 
 
 def origin(url: str) -> str:
