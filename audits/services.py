@@ -134,26 +134,19 @@ def service_section(site: Site, page: Page | None, url: str, order: list[str]) -
     return "—"
 
 
-def _anchors(site: Site) -> dict[int, list[str]]:
-    result: dict[int, list[str]] = {}
-    for link in site.links:
-        if link.tag in ("a", "area") and link.anchor and link.source != link.target:
-            result.setdefault(link.target, []).append(link.anchor)
-    return result
-
-
 def detect_services(site: Site, config: dict[str, Any] | None = None) -> list[Service]:
     """Every service of the site, sorted by URL."""
     cfg = service_config(config)
-    anchors = _anchors(site)
+    pages = [page for page in site.html_pages() if _is_service_page(site, page, cfg)]
+    anchors = site.links.anchors_to(page.id for page in pages)
     found: dict[str, Service] = {}
-    for page in site.html_pages():
-        if _is_service_page(site, page, cfg):
-            names = anchors.get(page.id, [])
-            found[page.url] = Service(page.url, service_name(site, page, names),
-                                      service_section(site, page, page.url, cfg["section_from"]), page, names)
-    service_sources = {site.ids[s.url] for s in found.values()}
-    list_pages = {link.source for link in site.links if link.target in service_sources}
+    for page in pages:
+        names = anchors.get(page.id, [])
+        found[page.url] = Service(page.url, service_name(site, page, names),
+                                  service_section(site, page, page.url, cfg["section_from"]), page, names)
+    list_pages = site.links.sources_linking(site.ids[s.url] for s in found.values())
+    linked_from_lists = site.links.targets_linked_from(list_pages)
+    unread: list[tuple[int, str, Page | None]] = []
     for uid, (url, state, _via) in site.urls.items():
         if url in found or state in ("external", "excluded", "limit") or not site.scope.on_site(url):
             continue
@@ -164,13 +157,15 @@ def detect_services(site: Site, config: dict[str, Any] | None = None) -> list[Se
             continue
         if _ATTACHMENT.search(urlsplit(url).path):
             continue
-        linked_from_list = any(src in list_pages for src in site.inlink_sources.get(uid, ()))
-        looks = bool(cfg["url_pattern"].search(url)) and (linked_from_list or url in site.sitemap_locs)
+        looks = bool(cfg["url_pattern"].search(url)) and (uid in linked_from_lists or url in site.sitemap_locs)
         if any(p.search(url) for p in cfg["exclude"]):
             continue
         if looks or any(p.search(url) for p in cfg["include"]):
-            names = anchors.get(uid, [])
-            if names or page is not None:
-                found[url] = Service(url, service_name(site, page, names),
-                                     service_section(site, page, url, cfg["section_from"]), page, names)
+            unread.append((uid, url, page))
+    anchors = site.links.anchors_to(uid for uid, _, _ in unread)
+    for uid, url, page in unread:
+        names = anchors.get(uid, [])
+        if names or page is not None:
+            found[url] = Service(url, service_name(site, page, names),
+                                 service_section(site, page, url, cfg["section_from"]), page, names)
     return sorted(found.values(), key=lambda s: s.url)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from protego import Protego
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.graph import link_scores
+from audits.links import CLICK_TAGS, InlinkSources, LinkTable, Outlinks
 from audits.pagetype import classify
 from audits.robotstxt import parse as parse_robots
 from audits.text.keywords import KeyTerms
@@ -31,8 +31,6 @@ from crawler.store import CrawlStore, FetchRecord
 from crawler.urls import BadURL, Scope, normalize, origin
 
 TITLE_SEPARATORS = ("_", "|", "｜", " - ", "—", "－", "--")
-# Edges a visitor can click (or is sent along); redirects cost no click.
-CLICK_TAGS = frozenset({"a", "area", "iframe", "frame", "meta-refresh"})
 ENGINES = {"baiduspider": "Baiduspider", "googlebot": "Googlebot"}
 
 
@@ -60,15 +58,6 @@ class Page:
         return self.record.status is None or self.record.status >= 400
 
 
-@dataclass(slots=True)
-class Link:
-    source: int
-    target: int
-    tag: str
-    rel: str | None
-    anchor: str | None
-
-
 @dataclass
 class Site:
     start_urls: list[str]
@@ -76,7 +65,7 @@ class Site:
     meta: dict[str, Any]
     urls: dict[int, tuple[str, str, str]]           # id -> (url, state, found_via)
     pages: dict[int, Page]                          # fetched URLs in scope
-    links: list[Link]
+    links: LinkTable
     robots: dict[str, dict[str, Any]]               # origin -> stored row (+ "parser")
     sitemaps: list[dict[str, Any]]
     sitemap_locs: set[str] = field(default_factory=set)
@@ -113,11 +102,9 @@ class Site:
         return Scope(self.start_urls, bool(self.options.get("subdomains")))
 
     @cached_property
-    def outlinks(self) -> dict[int, list[Link]]:
-        result: dict[int, list[Link]] = {}
-        for link in self.links:
-            result.setdefault(link.source, []).append(link)
-        return result
+    def outlinks(self) -> Outlinks:
+        """``outlinks.get(page_id, ())``: the page's links, in document order."""
+        return Outlinks(self.links)
 
     def page(self, url: str) -> Page | None:
         uid = self.ids.get(url)
@@ -176,40 +163,36 @@ class Site:
     @cached_property
     def image_uses(self) -> Counter[int]:
         """How many <img> links point at each URL (template images are used on many pages)."""
-        return Counter(link.target for link in self.links if link.tag == "img")
+        return self.links.image_uses()
 
     @cached_property
     def fragments(self) -> set[int]:
         """Pages reached only as a frame or iframe of another page: parts of that page, not pages of their own."""
-        tags: dict[int, set[str]] = {}
-        for link in self.links:
-            if link.source != link.target and link.tag in CLICK_TAGS:
-                tags.setdefault(link.target, set()).add(link.tag)
-        return {uid for uid, found in tags.items() if found <= {"iframe", "frame"}}
+        return self.links.frame_only_targets()
 
     # ------------------------------------------------------------------ link graph
     @cached_property
-    def inlink_sources(self) -> dict[int, set[int]]:
-        """Target id -> ids of the other pages that link to it (clickable links only)."""
-        result: dict[int, set[int]] = {}
-        for link in self.links:
-            if link.tag in CLICK_TAGS and link.source != link.target:
-                result.setdefault(link.target, set()).add(link.source)
-        return result
+    def inlink_sources(self) -> InlinkSources:
+        """``inlink_sources.get(url_id, ())``: the other URLs linking to it (clickable links; a scan each)."""
+        return InlinkSources(self.links)
+
+    @cached_property
+    def inlink_counts(self) -> dict[int, int]:
+        """URL id -> number of other URLs linking to it (clickable links)."""
+        return self.links.inlink_counts()
 
     @cached_property
     def link_scores(self) -> dict[int, float]:
         """Internal link score 0-100 (log-scaled PageRank) of every fetched in-scope URL."""
-        ids = sorted(self.pages)
-        index = {uid: i for i, uid in enumerate(ids)}
-        flat = np.fromiter((end for link in self.links
-                            if (link.tag in CLICK_TAGS or link.tag == "redirect")
-                            and link.source in index and link.target in index
-                            for end in (index[link.source], index[link.target])), dtype=np.int64)
-        pairs = flat.reshape(-1, 2)
-        sources, targets = pairs[:, 0], pairs[:, 1]
-        scores = link_scores(len(ids), sources, targets)
-        return {uid: float(scores[i]) for uid, i in index.items()}
+        ids = np.array(sorted(self.pages), dtype=np.int64)
+        sources, targets = self.links.edges((*CLICK_TAGS, "redirect"))
+        size = int(max(ids.max(initial=0), sources.max(initial=0), targets.max(initial=0))) + 1
+        position = np.full(size, -1, dtype=np.int64)
+        position[ids] = np.arange(len(ids))
+        src, dst = position[sources], position[targets]
+        keep = (src >= 0) & (dst >= 0)
+        scores = link_scores(len(ids), src[keep], dst[keep])
+        return {int(uid): float(scores[i]) for i, uid in enumerate(ids)}
 
     @cached_property
     def name(self) -> str:
@@ -340,19 +323,20 @@ def compute_depths(site: Site) -> dict[int, int]:
         uid, d = queue.popleft()
         if depth.get(uid, d) < d or uid not in site.pages:
             continue
-        for link in site.outlinks.get(uid, ()):
-            if link.tag == "redirect":
+        targets, tags = site.links.targets_of(uid)
+        for target, tag in zip(targets, tags, strict=True):
+            if tag == "redirect":
                 nd = d
-            elif link.tag in CLICK_TAGS:
+            elif tag in CLICK_TAGS:
                 nd = d + 1
             else:
                 continue
-            if nd < depth.get(link.target, 1 << 30):
-                depth[link.target] = nd
+            if nd < depth.get(target, 1 << 30):
+                depth[target] = nd
                 if nd == d:
-                    queue.appendleft((link.target, nd))
+                    queue.appendleft((target, nd))
                 else:
-                    queue.append((link.target, nd))
+                    queue.append((target, nd))
     return depth
 
 
@@ -391,9 +375,7 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
-    # 100 links a page: slots and interned strings keep a million links in ~100 MB, not ~500 MB
-    links = [Link(source, target, intern(tag), intern(rel) if rel else None, intern(anchor) if anchor else None)
-             for source, target, tag, rel, anchor in store.iter_links()]
+    links = LinkTable(store.iter_links())     # ~13 bytes a link (audits/links.py)
     robots = {}
     for row in store.iter_robots():
         row["parser"] = _parse_robots(row)
@@ -411,6 +393,6 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
     depths = compute_depths(site)
     for page in pages.values():
         page.depth = depths.get(page.id)
-        page.inlinks = len(site.inlink_sources.get(page.id, ()))
+        page.inlinks = site.inlink_counts.get(page.id, 0)
         page.in_sitemap = page.url in site.sitemap_locs
     return site

@@ -49,7 +49,7 @@ def check_orphan(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         page = site.pages.get(uid) if uid is not None else None
         if page is not None and page.status != 200:
             continue      # a dead or redirected sitemap URL is sitemap-bad-url's finding
-        if uid is None or not site.inlink_sources.get(uid):
+        if uid is None or not site.inlink_counts.get(uid):
             yield Finding(ORPHAN.id, url,
                           Text("网站地图中列出，但站内没有任何页面链接到它", "listed in a sitemap, linked from no page"),
                           {"status": page.status if page else None})

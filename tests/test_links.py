@@ -1,0 +1,73 @@
+"""The compact link table answers what the Python objects it replaced answered."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from audits.links import CLICK_TAGS, LinkTable
+from crawler.store import CrawlStore
+
+ROWS = [
+    (1, 2, "a", None, "办事指南"), (1, 3, "a", "nofollow", "首页"), (1, 1, "a", None, "本页"),
+    (1, 4, "img", None, None), (1, 5, "iframe", None, None),
+    (2, 3, "a", None, "首页"), (2, 4, "img", None, None), (2, 4, "img", None, None), (2, 6, "canonical", None, None),
+    (3, 5, "frame", None, None), (3, 7, "redirect", None, None),
+    (6, 2, "a", None, ""), (6, 8, "weird-tag", None, "x"),
+]
+
+
+def test_pages_links_come_back_in_document_order_with_their_labels():
+    table = LinkTable(ROWS)
+    assert len(table) == len(ROWS)
+    assert [(x.target, x.tag, x.rel, x.anchor) for x in table.from_page(1)] == \
+        [(2, "a", None, "办事指南"), (3, "a", "nofollow", "首页"), (1, "a", None, "本页"), (4, "img", None, None),
+         (5, "iframe", None, None)]
+    assert [(x.tag, x.anchor) for x in table.from_page(6)] == [("a", None), ("weird-tag", "x")]   # "" is no anchor
+    assert table.from_page(99) == []
+    assert [(x.source, x.target) for x in table] == [(s, t) for s, t, *_ in ROWS]
+
+
+def test_inlinks_count_other_pages_once_by_clickable_links_only():
+    table = LinkTable(ROWS)
+    counts = table.inlink_counts()
+    assert counts[3] == 2          # from 1 and 2
+    assert counts[2] == 2          # from 1 and 6
+    assert 1 not in counts         # a self-link is no inlink
+    assert 4 not in counts and 6 not in counts and 7 not in counts   # img, canonical, redirect: not clicks
+    assert counts[5] == 2          # iframe and frame are clickable parts
+    assert table.inlink_sources(3) == (1, 2) and table.inlink_sources(1) == ()
+
+
+def test_images_frames_anchors_and_edges():
+    table = LinkTable(ROWS)
+    assert table.image_uses() == Counter({4: 3})
+    assert table.frame_only_targets() == {5}
+    assert table.anchors_to([3, 2]) == {2: ["办事指南"], 3: ["首页", "首页"]}
+    assert table.sources_linking([4]) == {1, 2}
+    assert table.targets_linked_from([1]) == {2, 3, 5}
+    sources, targets = table.edges(("redirect",))
+    assert sources.tolist() == [3] and targets.tolist() == [7]
+
+
+def test_a_page_written_twice_apart_is_grouped():
+    table = LinkTable([(1, 2, "a", None, "x"), (2, 3, "a", None, "y"), (1, 4, "a", None, "z")])
+    assert [x.target for x in table.from_page(1)] == [2, 4]
+    assert [x.target for x in table.from_page(2)] == [3]
+
+
+def test_matches_a_plain_python_reading_of_a_real_crawl(portal_crawl):
+    store = CrawlStore(portal_crawl, create=False)
+    try:
+        rows = list(store.iter_links())
+    finally:
+        store.close()
+    table = LinkTable(rows)
+    sources: dict[int, set[int]] = {}
+    pages: dict[int, list[tuple]] = {}
+    for s, t, tag, rel, anchor in rows:
+        pages.setdefault(s, []).append((t, tag, rel or None, anchor or None))
+        if tag in CLICK_TAGS and s != t:
+            sources.setdefault(t, set()).add(s)
+    assert table.inlink_counts() == {t: len(v) for t, v in sources.items()}
+    for s, expected in pages.items():
+        assert [(x.target, x.tag, x.rel, x.anchor) for x in table.from_page(s)] == expected
