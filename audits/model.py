@@ -16,7 +16,7 @@ CATEGORIES = ("indexability", "content", "structure", "gov", "findability")
 SCOPES = ("page", "url", "service", "site")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A user-visible text in Chinese (default) and English."""
 
@@ -27,7 +27,7 @@ class Text:
         return self.en if lang == "en" else self.zh
 
 
-@dataclass
+@dataclass(slots=True)       # a big crawl has hundreds of thousands
 class Finding:
     rule: str
     url: str

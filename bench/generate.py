@@ -75,7 +75,9 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
                f'<div class="col"><span>{col}</span><ul id="m{c}">'
                + "".join(f'<li><a href="/lm{c}_{k}/">{sub}</a></li>' for k, sub in enumerate(subs)) + "</ul></div>"
                for c, (col, subs) in enumerate(COLUMNS.items())) + "</div>")
-    hot = "".join(f'<a href="/bm{i % len(depts)}/t{i:06d}.html">{SERVICES[i % len(SERVICES)]}</a>' for i in range(20))
+    # 热门服务: the first detail page of each department (details are numbered department by department)
+    hot = "".join(f'<a href="/bm{d}/t{d * details_per_dept:06d}.html">{SERVICES[d * details_per_dept % len(SERVICES)]}'
+                  "</a>" for d in range(len(depts)))
     footer = (f'<div class="footer"><div class="hot">热门服务：{hot}</div>'
               + "".join(f'<a href="/zt/{i}.html">专题{i}</a>' for i in range(20))
               + '<div class="friends">友情链接：' + "".join(f'<a href="https://{f}/">{f}</a>' for f in FRIENDS)

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -134,7 +135,7 @@ class FetchRecord:
     content_length: int | None
     body_size: int | None
     truncated: bool
-    headers: list[list[str]]
+    headers: list[tuple[str, str]]
     compressed_body: bytes | None
     charset_header: str | None
     charset_meta: str | None
@@ -149,6 +150,12 @@ class FetchRecord:
     def header(self, name: str) -> list[str]:
         lname = name.lower()
         return [v for k, v in self.headers if k.lower() == lname]
+
+
+def _headers(stored: str | None) -> list[tuple[str, str]]:
+    """Stored header pairs; names and short values (Server, Content-Type…) repeat on every page: one
+    string object each."""
+    return [(intern(name), intern(value) if len(value) <= 64 else value) for name, value in json.loads(stored or "[]")]
 
 
 def compress(data: bytes) -> bytes:
@@ -281,7 +288,7 @@ class CrawlStore:
         cur = (self.conn.execute(select + " ORDER BY f.url_id") if since is None else
                self.conn.execute(select + " WHERE f.fetched_at >= ? ORDER BY f.fetched_at", (since,)))
         for row in cur:
-            yield FetchRecord(*row[:12], bool(row[12]), json.loads(row[13] or "[]"), *row[14:])
+            yield FetchRecord(*row[:12], bool(row[12]), _headers(row[13]), *row[14:])
 
     def body(self, url_id: int) -> bytes:
         """The raw body of one fetch (audits keep bodies on disk and read the few they need)."""
