@@ -33,7 +33,7 @@ class PageFeed:
         self._store: CrawlStore | None = None
         self._scope: Scope | None = None
         self._since = 0.0
-        self._warmers = ["datasketch", "audits.engine", "audits.findability", "reports.bundle", "reports.html"]
+        self._warmers = ["audits.engine", "audits.findability", "reports.bundle", "reports.html"]
 
     def poll(self, limit: int = 50) -> int:
         """Parse up to ``limit`` newly committed pages; returns how many were read (0: nothing new)."""

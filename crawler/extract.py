@@ -56,7 +56,8 @@ def refresh_target(content: str | None) -> str | None:
 
 
 def anchor_text(el: etree._Element) -> str:
-    text = _WS.sub(" ", el.text_content()).strip()
+    # most anchors are one text node: el.text, without text_content()'s XPath evaluation
+    text = " ".join((el.text or "").split() if not len(el) else el.text_content().split())
     if not text:
         text = " ".join(filter(None, (img.get("alt") for img in el.iter("img")))).strip()
     return text[:MAX_ANCHOR]

@@ -118,7 +118,7 @@ class StoreError(Exception):
         self.kind, self.path, self.detail = kind, path, detail
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FetchRecord:
     """One fetch outcome as stored, with the body decompressed on demand."""
 

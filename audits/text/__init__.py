@@ -2,8 +2,7 @@
 
 Pure functions and small classes; the only I/O is reading the bundled data in ``data/`` and the
 jieba dictionary cache (see :mod:`audits.text.tokenizer`). Heavy dependencies load on first use:
-jieba's dictionary in :func:`get_tokenizer`, jieba.analyse in :class:`KeyTerms`, datasketch/scipy in
-:class:`NearDuplicates`.
+jieba's dictionary in :func:`get_tokenizer`, jieba.analyse in :class:`KeyTerms`.
 """
 
 from audits.text.keywords import KeyTerms, density, stuffing_terms, top_density

@@ -1,15 +1,15 @@
 """Near-duplicate pages without comparing all pairs: MinHash over token shingles with LSH banding.
 
 Each document is the set of its 3-token shingles (consecutive word tokens), each hashed to 32 bits
-with CRC-32 (stable across processes, unlike ``hash()``). A MinHash signature of ``num_perm`` values
-(datasketch, "affine32" scheme) goes into a datasketch ``MinHashLSH`` index; documents sharing a
-band bucket become candidates, and every candidate pair is verified with the exact Jaccard
-similarity of the two shingle sets, which is the value returned.
+with CRC-32 (stable across processes, unlike ``hash()``; a ``str`` is shingled by characters in
+numpy). A MinHash signature of ``num_perm`` values (multiply-shift hashing, seeded) is banded; documents
+sharing a band bucket become candidates (numpy sort of the band keys), and every candidate pair is
+verified with the exact Jaccard similarity of the two shingle sets, which is the value returned.
 
 Banding is chosen for recall, not balance: the most rows per band such that a pair exactly at the
 threshold becomes a candidate with probability >= 99 % (for 0.9 and 128 permutations: 12 bands of 10
-rows; a pair at 0.7 is a candidate with probability ~0.29 and then fails verification). datasketch's
-own "optimal" parameters for 0.9 would catch only ~31 % of the pairs at 0.9.
+rows; a pair at 0.7 is a candidate with probability ~0.29 and then fails verification). Balanced
+"optimal" parameters for 0.9 (datasketch's, say) would catch only ~31 % of the pairs at 0.9.
 
 Documents with fewer than ``min_tokens`` tokens (20) are skipped: their few shingles make the
 similarity meaningless (two short notices differing in one word are "50 % similar"), and thin
@@ -82,12 +82,13 @@ def band_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[
 
 
 class NearDuplicates:
-    """Collects documents (``add``) and reports the pairs at least ``threshold`` similar (``pairs``)."""
+    """Collects documents (``add``) and reports the pairs at least ``threshold`` similar (``pairs``).
+
+    Signatures are rows of one uint32 matrix and band buckets are found by sorting band keys in
+    numpy: no Python object per document and band (an LSH index of dicts held ~2 KB a page)."""
 
     def __init__(self, threshold: float = 0.9, num_perm: int = 128, min_tokens: int = 20,
                  shingle_size: int = 3) -> None:
-        from datasketch import MinHash, MinHashLSH  # imports scipy (~0.6 s): only when needed
-
         if not 0 < threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -95,53 +96,64 @@ class NearDuplicates:
         self.min_tokens = min_tokens
         self.shingle_size = shingle_size
         self.bands, self.rows = band_params(threshold, num_perm)
-        self._minhash = MinHash
-        self._permutations = MinHash(num_perm=num_perm, seed=1).permutations  # shared by all
-        self._lsh = MinHashLSH(num_perm=num_perm, params=(self.bands, self.rows))
+        # multiply-shift hashing h(x) = (a*x + b) mod 2**64 >> 32, one (a, b) per permutation; seeded
+        rng = np.random.default_rng(1)
+        self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+        self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        self._signatures: list[np.ndarray] = []
+        self._keys: list[Hashable] = []
         self._shingles: dict[Hashable, np.ndarray] = {}
-        self._order: dict[Hashable, int] = {}
         self.skipped = 0
 
     def __len__(self) -> int:
-        return len(self._shingles)
+        return len(self._keys)
 
     def add(self, key: Hashable, tokens: Sequence[str]) -> bool:
-        """Index a document's word tokens; False (and not indexed) when it has < ``min_tokens``."""
+        """Index a document's tokens (a ``str``: its characters); False (and not indexed) when it has
+        fewer than ``min_tokens``."""
         if key in self._shingles:
             raise ValueError(f"duplicate key {key!r}")
         if len(tokens) < self.min_tokens:
             self.skipped += 1
             return False
         hashes = shingle_hashes(tokens, self.shingle_size)
-        signature = self._minhash(num_perm=self.num_perm, hashfunc=int,
-                                  permutations=self._permutations, scheme="affine32")
-        signature.update_batch(hashes.tolist())
-        self._lsh.insert(key, signature, check_duplication=False)
+        mixed = (hashes.astype(np.uint64)[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
+        self._signatures.append(mixed.min(axis=0).astype(np.uint32))
+        self._keys.append(key)
         self._shingles[key] = hashes
-        self._order[key] = len(self._order)
         return True
+
+    def _candidates(self) -> set[tuple[int, int]]:
+        """(i, j), i < j: documents sharing the bucket of at least one band."""
+        if len(self._keys) < 2:
+            return set()
+        signatures = np.vstack(self._signatures).astype(np.uint64)
+        found: set[tuple[int, int]] = set()
+        for band in range(self.bands):
+            rows = signatures[:, band * self.rows:(band + 1) * self.rows]
+            keys = np.zeros(len(rows), dtype=np.uint64)
+            for column in rows.T:                       # polynomial over the band's values, mod 2**64
+                keys = keys * np.uint64(0x100000001B3) + column
+            order = np.argsort(keys, kind="stable")
+            ordered = keys[order]
+            starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+            ends = np.concatenate((starts[1:], [len(ordered)]))
+            for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+                members = sorted(order[start:end].tolist())
+                found.update(itertools.combinations(members, 2))
+        return found
 
     def pairs(self) -> list[tuple[Hashable, Hashable, float]]:
         """(key_a, key_b, exact Jaccard) for every pair with similarity >= threshold, most similar
         first; key_a was added before key_b."""
-        order = self._order
-        checked: set[tuple[int, int]] = set()
-        found: list[tuple[Hashable, Hashable, float]] = []
-        for table in self._lsh.hashtables:
-            for bucket in table.keys():
-                members = table.get(bucket)
-                if len(members) < 2:
-                    continue
-                for a, b in itertools.combinations(sorted(members, key=order.__getitem__), 2):
-                    ids = (order[a], order[b])
-                    if ids in checked:
-                        continue
-                    checked.add(ids)
-                    sa, sb = self._shingles[a], self._shingles[b]
-                    if min(len(sa), len(sb)) < self.threshold * max(len(sa), len(sb)):
-                        continue  # Jaccard <= |small| / |large| < threshold
-                    similarity = jaccard(sa, sb)
-                    if similarity >= self.threshold:
-                        found.append((a, b, similarity))
-        found.sort(key=lambda p: (-p[2], order[p[0]], order[p[1]]))
-        return found
+        keys = self._keys
+        found: list[tuple[int, int, float]] = []
+        for i, j in self._candidates():
+            sa, sb = self._shingles[keys[i]], self._shingles[keys[j]]
+            if min(len(sa), len(sb)) < self.threshold * max(len(sa), len(sb)):
+                continue  # Jaccard <= |small| / |large| < threshold
+            similarity = jaccard(sa, sb)
+            if similarity >= self.threshold:
+                found.append((i, j, similarity))
+        found.sort(key=lambda p: (-p[2], p[0], p[1]))
+        return [(keys[i], keys[j], similarity) for i, j, similarity in found]
