@@ -91,6 +91,7 @@ class Tokenizer:
     def __init__(self, cache: Path | None = None, use_cache: bool = True) -> None:
         self._short: dict[str, list[str]] = {}
         self._search: dict[str, tuple[str, ...]] = {}
+        self._expansions: dict[str, tuple[str, ...]] = {}      # word -> search_tokens() of it
         self._jieba = jieba.Tokenizer()
         directory = cache if cache is not None else cache_dir()
         if use_cache and _writable_dir(directory):
@@ -150,16 +151,27 @@ class Tokenizer:
     def search_tokens(self, terms: list[str]) -> list[str]:
         """``cut_for_search`` of already-segmented words: each word plus its 2- and 3-character
         sub-words that are dictionary words (jieba's own rule), so a page is segmented only once."""
-        freq = self._jieba.FREQ
+        expansions = self._expansions
         result: list[str] = []
         for word in terms:
-            n = len(word)
-            if n > 2:
-                result.extend(word[i:i + 2] for i in range(n - 1) if freq.get(word[i:i + 2]))
-            if n > 3:
-                result.extend(word[i:i + 3] for i in range(n - 2) if freq.get(word[i:i + 3]))
-            result.append(word)
+            found = expansions.get(word)
+            if found is None:
+                found = self._expand(word)
+                if len(expansions) < _SHORT_CACHE:
+                    expansions[word] = found
+            result.extend(found)
         return result
+
+    def _expand(self, word: str) -> tuple[str, ...]:
+        freq = self._jieba.FREQ
+        n = len(word)
+        found: list[str] = []
+        if n > 2:
+            found.extend(word[i:i + 2] for i in range(n - 1) if freq.get(word[i:i + 2]))
+        if n > 3:
+            found.extend(word[i:i + 3] for i in range(n - 2) if freq.get(word[i:i + 3]))
+        found.append(word)
+        return tuple(found)
 
     def terms_and_words(self, text: str) -> tuple[list[str], int]:
         """Word tokens of ``text``, in order, repeats kept.
