@@ -8,13 +8,14 @@ was killed resumes from the store alone.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import scrapy
 from protego import Protego
 from scrapy import signals
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import DontCloseSpider, StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -27,6 +28,7 @@ from crawler.urls import BadURL, Resolver, Scope, date_pattern, normalize, origi
 DEFAULT_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap.txt")
 MAX_REDIRECT_HOPS = 20      # as browsers: an endless redirect chain ends here (the next URL is marked "limit")
 MAX_SITEMAPS = 1000
+FEED_MIN = 64               # page requests kept inside Scrapy at least (4x the concurrency when more)
 _ERROR_STATUSES = list(range(400, 600))
 
 
@@ -81,6 +83,13 @@ class PortalSpider(scrapy.Spider):
         self.sitemaps_seen: set[str] = set()
         self.pattern_counts: dict[str, int] = {}
         self.pages_scheduled = 0
+        # The frontier: pages allowed and counted but not yet handed to Scrapy, as small tuples
+        # (depth, sequence, url_id, url, hops) in a heap; at most FEED_LIMIT page requests live in
+        # Scrapy's scheduler at once (a sitemap of 100,000 URLs is not 100,000 Request objects).
+        self.frontier: list[tuple[int, int, int, str, int]] = []
+        self.in_flight = self.peak_in_flight = 0
+        self.feed_limit = FEED_MIN
+        self._sequence = 0
         self.pages_fetched = 0
         self.close_reason: str | None = None
 
@@ -90,6 +99,8 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider._on_bytes, signal=signals.bytes_received)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        spider.feed_limit = max(FEED_MIN, 4 * crawler.settings.getint("CONCURRENT_REQUESTS", 16))
         return spider
 
     # ------------------------------------------------------------------ start and resume
@@ -172,12 +183,7 @@ class PortalSpider(scrapy.Spider):
 
     def _page_request(self, url_id: int, url: str, depth: int, hops: int = 0) -> Iterator[Request]:
         url_origin = origin(url)
-        request = Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-            priority=-depth,
-            meta={"govseo": "page", "url_id": url_id, "govseo_depth": depth, "govseo_hops": hops, "dont_redirect": True,
-                  "handle_httpstatus_all": True, "received": 0},
-        )
+        request = self._make_request(url_id, url, depth, hops)
         if url_origin not in self.robots:
             pending = self.waiting.setdefault(url_origin, [])
             pending.append(request)
@@ -194,7 +200,34 @@ class PortalSpider(scrapy.Spider):
             self.store.set_state(request.meta["url_id"], "blocked")
             return
         self.pages_scheduled += 1
-        yield request
+        meta = request.meta
+        self._sequence += 1
+        heapq.heappush(self.frontier, (meta["govseo_depth"], self._sequence, meta["url_id"], request.url,
+                                       meta["govseo_hops"]))
+        yield from self._feed()
+
+    def _make_request(self, url_id: int, url: str, depth: int, hops: int) -> Request:
+        return Request(
+            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            priority=-depth,
+            meta={"govseo": "page", "url_id": url_id, "govseo_depth": depth, "govseo_hops": hops, "dont_redirect": True,
+                  "handle_httpstatus_all": True, "received": 0},
+        )
+
+    def _feed(self) -> Iterator[Request]:
+        """Hand the shallowest frontier pages to Scrapy while fewer than ``feed_limit`` are in it."""
+        while self.frontier and self.in_flight < self.feed_limit:
+            depth, _, url_id, url, hops = heapq.heappop(self.frontier)
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            yield self._make_request(url_id, url, depth, hops)
+
+    def _on_idle(self, spider: Any) -> None:
+        self.in_flight = 0      # idle: nothing is in Scrapy (a request dropped without callback is not counted)
+        if self.frontier:
+            for request in self._feed():
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     # ------------------------------------------------------------------ robots.txt
     def _robots_request(self, url_origin: str) -> Request:
@@ -323,15 +356,18 @@ class PortalSpider(scrapy.Spider):
         self.store.set_state(url_id, "done")
         self._fetched()
         yield from requests
+        yield from self._feed()
 
-    def page_failed(self, failure: Failure) -> None:
+    def page_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
         self.store.add_fetch(request.meta["url_id"], status=None, error=classify_failure(failure),
                              error_detail=str(failure.value)[:500])
         self.store.set_state(request.meta["url_id"], "done")
         self._fetched()
+        yield from self._feed()
 
     def _fetched(self) -> None:
+        self.in_flight -= 1
         self.store.maybe_commit()
         self.pages_fetched += 1
         if self.progress is not None:
@@ -339,5 +375,6 @@ class PortalSpider(scrapy.Spider):
 
     def _on_closed(self, spider: Any, reason: str) -> None:
         self.close_reason = reason
+        self.store.set_meta("scheduler_peak", str(self.peak_in_flight))   # page requests inside Scrapy at most
         self.store.commit()
 

@@ -82,3 +82,28 @@ def test_user_agent_and_timeout(tmp_path):
     got = fetched(tmp_path / "t.sqlite")
     assert got["slow"] == (None, "timeout") and got["fine"] == (200, None)
     assert seen[0].startswith("govseo/") and seen[1] == "MyPortalAudit/2"
+
+
+def test_a_big_sitemap_is_crawled_through_a_bounded_frontier(tmp_path):
+    """300 sitemap URLs at once: all crawled, never more than 64 page requests inside Scrapy at a time."""
+    pages = [f"/d/{i}.html" for i in range(300)]
+
+    def sitemap(handler):
+        base = f"http://{handler.headers['Host']}"
+        return (200, [("Content-Type", "application/xml")],
+                ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                 + "".join(f"<url><loc>{base}{p}</loc></url>" for p in pages) + "</urlset>").encode())
+
+    routes = {"/": '<html><title>首页</title><a href="/d/0.html">第一篇</a></html>', "/sitemap.xml": sitemap}
+    routes.update({p: f"<html><title>{p}</title></html>" for p in pages})
+    with serve_routes(routes) as base:
+        govseo("crawl", base, "--db", str(tmp_path / "s.sqlite"), "--quiet", "--concurrency", "2", "--delay", "0",
+               "--no-autothrottle")
+    got = fetched(tmp_path / "s.sqlite")
+    assert all(got[p.lstrip("/")] == (200, None) for p in pages)
+    conn = sqlite3.connect(tmp_path / "s.sqlite")
+    try:
+        peak = int(conn.execute("SELECT value FROM meta WHERE key = 'scheduler_peak'").fetchone()[0])
+    finally:
+        conn.close()
+    assert 1 <= peak <= 64, peak
