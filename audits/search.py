@@ -302,9 +302,30 @@ class SearchIndex:
         index = self._doc_index.get(doc_id)
         if index is None:
             return None
-        scores = self.scores(query)
-        score = scores[index]
-        if score <= 0:
+        self.finalise()
+        docs, scores = self._matching(self.query_terms(query))
+        at = int(np.searchsorted(docs, index))
+        if at == len(docs) or docs[at] != index or scores[at] <= 0:
             return None
-        rank = 1 + int(np.count_nonzero(scores > score)) + int(np.count_nonzero(scores[:index] == score))
+        score = scores[at]
+        rank = 1 + int(np.count_nonzero(scores > score)) + int(np.count_nonzero(scores[:at] == score))
         return None if top_k is not None and rank > top_k else rank
+
+    def _matching(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document indices ascending, their scores) of the documents holding enough query terms.
+
+        Only the query terms' postings are touched, not one array entry per document: a site with
+        a service per thousand pages asks as many queries as it has services. The sums run term by
+        term in query order, as in :meth:`scores`, so the floating-point values are the same."""
+        numbers = [self._vocab[t] for t in terms if t in self._vocab]
+        if not numbers:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        spans = [(self._offsets[n], self._offsets[n + 1]) for n in numbers]
+        docs = np.concatenate([self._post_doc[a:b] for a, b in spans])
+        weights = np.concatenate([self._post_weight[a:b] for a, b in spans]).astype(np.float64)
+        unique, inverse = np.unique(docs, return_inverse=True)
+        scores = np.bincount(inverse, weights=weights, minlength=len(unique))
+        if self._min_match:
+            matched = np.bincount(inverse, minlength=len(unique))
+            scores[matched < math.ceil(self._min_match * len(terms) - 1e-9)] = 0.0
+        return unique, scores

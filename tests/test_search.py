@@ -247,3 +247,26 @@ def test_top_k_zero_and_none(site: SearchIndex) -> None:
     everything = site.search("办理", top_k=None)
     assert len(everything) > 3
     assert site.search("办理", top_k=3) == everything[:3]
+
+
+def test_position_from_postings_equals_the_rank_over_every_document(tok: Tokenizer) -> None:
+    """position() touches only the query terms' postings; it must rank exactly as the full score array."""
+    import random
+
+    rng = random.Random(3)
+    words = ["社会保障卡", "申领", "补办", "公积金", "提取", "居住证", "办理", "材料", "流程", "户口", "迁移", "营业执照"]
+    index = SearchIndex(tok, min_match=0.75)
+    for doc in range(300):
+        index.add_tokens(doc, {"title": rng.sample(words, 2), "body": [rng.choice(words) for _ in range(30)]})
+    index.finalise()
+    checked = 0
+    for _ in range(60):
+        query = rng.sample(words, rng.randint(1, 4))
+        scores = index.scores(query)
+        for doc in rng.sample(range(300), 20):
+            score = scores[doc]
+            expected = (None if score <= 0 else
+                        1 + int((scores > score).sum()) + int((scores[:doc] == score).sum()))
+            assert index.position(query, doc) == expected, (query, doc)
+            checked += expected is not None
+    assert checked > 100

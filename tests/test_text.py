@@ -358,6 +358,20 @@ def test_near_duplicates_two_thousand_documents() -> None:
     assert found == planted
 
 
+def test_a_big_cluster_of_copies_costs_linear_pairs_and_every_copy_is_found() -> None:
+    rng = random.Random(5)
+    original = _doc(rng, 250)
+    nd = NearDuplicates()
+    for i in range(400):                        # one template-made guide, 400 times
+        nd.add(f"copy{i}", list(original))
+    nd.add("other", _doc(rng, 250))
+    pairs = nd.pairs()
+    partners = {key for a, b, _ in pairs for key in (a, b)}
+    assert partners == {f"copy{i}" for i in range(400)}
+    assert all(score == 1.0 for _, _, score in pairs)
+    assert len(pairs) <= 400 * 16              # not the 79,800 pairs of every copy against every other
+
+
 def test_jaccard_and_band_params() -> None:
     a, b = shingle_hashes("一 二 三 四 五 六".split()), shingle_hashes("一 二 三 四 五 七".split())
     assert jaccard(a, b) == pytest.approx(3 / 5)

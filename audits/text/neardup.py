@@ -46,6 +46,9 @@ def shingle_hashes(tokens: Sequence[str], k: int = 3) -> np.ndarray:
     return np.unique(hashes)
 
 
+# In a bucket of more than 2 x _NEIGHBOURS documents each is verified against the _NEIGHBOURS after it:
+# every copy still finds similar pages (a finding lists ten at most), in linear time.
+_NEIGHBOURS = 16
 _PRIME, _MIX = np.uint64(1_000_003), np.uint64(0xFF51AFD7ED558CCD)
 
 
@@ -140,7 +143,11 @@ class NearDuplicates:
             ends = np.concatenate((starts[1:], [len(ordered)]))
             for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
                 members = sorted(order[start:end].tolist())
-                found.update(itertools.combinations(members, 2))
+                if len(members) <= 2 * _NEIGHBOURS:
+                    found.update(itertools.combinations(members, 2))
+                else:   # a big cluster of (near) copies: each meets its next neighbours, not all k^2/2 pairs
+                    for position, i in enumerate(members):
+                        found.update((i, j) for j in members[position + 1:position + 1 + _NEIGHBOURS])
         return found
 
     def pairs(self) -> list[tuple[Hashable, Hashable, float]]:
