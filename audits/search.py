@@ -303,7 +303,14 @@ class SearchIndex:
         if index is None:
             return None
         self.finalise()
-        docs, scores = self._matching(self.query_terms(query))
+        terms = self.query_terms(query)
+        postings = sum(int(self._offsets[self._vocab[t] + 1] - self._offsets[self._vocab[t]])
+                       for t in terms if t in self._vocab)
+        if postings * 4 >= len(self._doc_ids):     # common terms: one pass over every document is cheaper
+            every = self.scores(terms)
+            docs, scores = np.arange(len(every)), every
+        else:
+            docs, scores = self._matching(terms)
         at = int(np.searchsorted(docs, index))
         if at == len(docs) or docs[at] != index or scores[at] <= 0:
             return None

@@ -268,5 +268,7 @@ def test_position_from_postings_equals_the_rank_over_every_document(tok: Tokeniz
             expected = (None if score <= 0 else
                         1 + int((scores > score).sum()) + int((scores[:doc] == score).sum()))
             assert index.position(query, doc) == expected, (query, doc)
+            docs, sparse = index._matching(index.query_terms(query))      # the path rare terms take
+            assert sparse[docs == doc].tolist() == ([score] if score > 0 else sparse[docs == doc].tolist())
             checked += expected is not None
     assert checked > 100

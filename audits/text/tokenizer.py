@@ -92,6 +92,7 @@ class Tokenizer:
         self._short: dict[str, list[str]] = {}
         self._search: dict[str, tuple[str, ...]] = {}
         self._expansions: dict[str, tuple[str, ...]] = {}      # word -> search_tokens() of it
+        self._runs: dict[str, tuple[str, ...]] = {}            # run of word characters -> its cut
         self._jieba = jieba.Tokenizer()
         directory = cache if cache is not None else cache_dir()
         if use_cache and _writable_dir(directory):
@@ -123,17 +124,36 @@ class Tokenizer:
         return frozenset(word for word, _, _ in load_userdict())
 
     def cut(self, text: str) -> list[str]:
-        """Every token, whitespace and punctuation included (jieba precise mode, HMM on)."""
-        return self._jieba.lcut(text)
+        """Every token, whitespace and punctuation included (jieba precise mode, HMM on).
+
+        Equal to ``jieba.lcut``: jieba cuts each run of word characters (its ``re_han_default``)
+        on its own, so the runs are memoised; phrases such as 办理地点 or 申请人应当携带 recur on
+        page after page of a portal and are cut once."""
+        result: list[str] = []
+        memo = self._runs
+        for part in _RE_HAN.split(text):
+            if not part:
+                continue
+            if _RE_HAN.match(part):
+                words = memo.get(part)
+                if words is None:
+                    words = tuple(self._jieba.lcut(part))
+                    if len(memo) < _RUN_CACHE:
+                        memo[part] = words
+                result.extend(words)
+            else:
+                result.extend(self._jieba.lcut(part))
+        return result
 
     def cut_for_search(self, text: str) -> list[str]:
-        """Search-engine mode: long words are also emitted as their 2- and 3-character sub-words.
-        Short texts (titles, H1s, descriptions) are cached: the crawl-time feed cuts them ahead."""
+        """Search-engine mode: long words are also emitted as their 2- and 3-character sub-words
+        (``jieba.lcut_for_search``: the same expansion of the same precise cut). Short texts
+        (titles, H1s, descriptions) are cached: the crawl-time feed cuts them ahead."""
         if len(text) > _SHORT_SEARCH:
-            return self._jieba.lcut_for_search(text)
+            return self.search_tokens(self.cut(text))
         cached = self._search.get(text)
         if cached is None:
-            cached = tuple(self._jieba.lcut_for_search(text))
+            cached = tuple(self.search_tokens(self.cut(text)))
             if len(self._search) < _SHORT_CACHE:
                 self._search[text] = cached
         return list(cached)
@@ -186,7 +206,7 @@ class Tokenizer:
         words = 0
         after_number = False
         kinds = self._kinds
-        for token in self._jieba.cut(unicodedata.normalize("NFKC", text)):
+        for token in self.cut(unicodedata.normalize("NFKC", text)):
             kind = kinds.get(token)
             if kind is None:
                 kind = self._classify(token)
@@ -217,6 +237,8 @@ class Tokenizer:
 
 
 _SHORT, _SHORT_CACHE = 80, 200_000   # texts up to 80 characters are cached, at most 200,000 of them
+_RUN_CACHE = 500_000                 # memoised runs of word characters (see Tokenizer.cut)
+_RE_HAN = jieba.re_han_default       # what jieba cuts as one unit (CJK, ASCII letters, digits, +#&._%-)
 _SHORT_SEARCH = 200                  # cut_for_search caches texts up to 200 characters (descriptions)
 
 _instance: Tokenizer | None = None
