@@ -304,13 +304,12 @@ class SearchIndex:
             return None
         self.finalise()
         terms = self.query_terms(query)
-        postings = sum(int(self._offsets[self._vocab[t] + 1] - self._offsets[self._vocab[t]])
-                       for t in terms if t in self._vocab)
-        if postings * 4 >= len(self._doc_ids):     # common terms: one pass over every document is cheaper
-            every = self.scores(terms)
-            docs, scores = np.arange(len(every)), every
+        candidates = self._candidates(terms)
+        if candidates is None:          # most documents may match: one pass over all of them is cheaper
+            scores = self.scores(terms)
+            docs = np.arange(len(scores))
         else:
-            docs, scores = self._matching(terms)
+            docs, scores = self._matching(terms, candidates)
         at = int(np.searchsorted(docs, index))
         if at == len(docs) or docs[at] != index or scores[at] <= 0:
             return None
@@ -318,21 +317,40 @@ class SearchIndex:
         rank = 1 + int(np.count_nonzero(scores > score)) + int(np.count_nonzero(scores[:at] == score))
         return None if top_k is not None and rank > top_k else rank
 
-    def _matching(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(document indices ascending, their scores) of the documents holding enough query terms.
+    def _candidates(self, terms: list[str]) -> np.ndarray | None:
+        """Documents that can hold enough of the query terms, ascending; None when they would be a
+        quarter of the index or more.
 
-        Only the query terms' postings are touched, not one array entry per document: a site with
-        a service per thousand pages asks as many queries as it has services. The sums run term by
-        term in query order, as in :meth:`scores`, so the floating-point values are the same."""
+        A document needs m of the k terms (``min_match``), so it holds one of the k - m + 1 rarest:
+        only their postings are read. A site with a service per few pages asks as many queries as it
+        has services; without this each query cost a pass over every document."""
         numbers = [self._vocab[t] for t in terms if t in self._vocab]
-        if not numbers:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        spans = [(self._offsets[n], self._offsets[n + 1]) for n in numbers]
-        docs = np.concatenate([self._post_doc[a:b] for a, b in spans])
-        weights = np.concatenate([self._post_weight[a:b] for a, b in spans]).astype(np.float64)
-        unique, inverse = np.unique(docs, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights, minlength=len(unique))
+        need = max(1, math.ceil(self._min_match * len(terms) - 1e-9)) if self._min_match else 1
+        if len(numbers) < need:
+            return np.zeros(0, dtype=np.int64)
+        rare = sorted(numbers, key=lambda n: int(self._offsets[n + 1] - self._offsets[n]))[:len(numbers) - need + 1]
+        spans = [(int(self._offsets[n]), int(self._offsets[n + 1])) for n in rare]
+        if sum(b - a for a, b in spans) * 4 >= len(self._doc_ids):
+            return None
+        return np.unique(np.concatenate([self._post_doc[a:b] for a, b in spans]).astype(np.int64))
+
+    def _matching(self, terms: list[str], candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(candidates, their scores): :meth:`scores` restricted to ``candidates``. The sums run term by
+        term in query order, as there, so the floating-point values are the same."""
+        scores = np.zeros(len(candidates), dtype=np.float64)
+        matched = np.zeros(len(candidates), dtype=np.int32)
+        for term in terms:
+            number = self._vocab.get(term)
+            if number is None or not len(candidates):
+                continue
+            start, end = int(self._offsets[number]), int(self._offsets[number + 1])
+            docs = self._post_doc[start:end]
+            if not len(docs):
+                continue
+            at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+            hit = docs[at] == candidates
+            scores[hit] += self._post_weight[start:end][at[hit]]
+            matched[hit] += 1
         if self._min_match:
-            matched = np.bincount(inverse, minlength=len(unique))
             scores[matched < math.ceil(self._min_match * len(terms) - 1e-9)] = 0.0
-        return unique, scores
+        return candidates, scores

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from audits.search import DEFAULT_B, DEFAULT_WEIGHTS, FIELDS, SearchIndex
@@ -255,20 +256,27 @@ def test_position_from_postings_equals_the_rank_over_every_document(tok: Tokeniz
 
     rng = random.Random(3)
     words = ["社会保障卡", "申领", "补办", "公积金", "提取", "居住证", "办理", "材料", "流程", "户口", "迁移", "营业执照"]
+    rare = [f"专项{chr(0x4E00 + 300 + i)}" for i in range(40)]      # each on a few documents only
     index = SearchIndex(tok, min_match=0.75)
     for doc in range(300):
-        index.add_tokens(doc, {"title": rng.sample(words, 2), "body": [rng.choice(words) for _ in range(30)]})
+        index.add_tokens(doc, {"title": [*rng.sample(words, 2), rare[doc % 40]],
+                               "body": [rng.choice(words) for _ in range(30)]})
     index.finalise()
-    checked = 0
-    for _ in range(60):
-        query = rng.sample(words, rng.randint(1, 4))
+    checked = pruned = 0
+    for round_ in range(120):
+        query = rng.sample(words, rng.randint(1, 3)) + ([rng.choice(rare)] if round_ % 2 else [])
         scores = index.scores(query)
         for doc in rng.sample(range(300), 20):
             score = scores[doc]
             expected = (None if score <= 0 else
                         1 + int((scores > score).sum()) + int((scores[:doc] == score).sum()))
             assert index.position(query, doc) == expected, (query, doc)
-            docs, sparse = index._matching(index.query_terms(query))      # the path rare terms take
-            assert sparse[docs == doc].tolist() == ([score] if score > 0 else sparse[docs == doc].tolist())
+            terms = index.query_terms(query)
+            _, sparse = index._matching(terms, np.arange(300))       # the path rare terms take
+            assert sparse.tolist() == scores.tolist()
+            candidates = index._candidates(terms)
+            if candidates is not None:      # every document with a score is a candidate
+                assert set(np.flatnonzero(scores > 0).tolist()) <= set(candidates.tolist())
+                pruned += 1
             checked += expected is not None
-    assert checked > 100
+    assert checked > 100 and pruned > 500
