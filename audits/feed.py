@@ -98,6 +98,10 @@ class PageFeed:
         self._scope = Scope(list(options.get("start_urls") or []), bool(options.get("subdomains")))
         return True
 
+    def release(self) -> None:
+        """Drop the parsed pages and segmentations (after the audit has taken them)."""
+        self.pages, self.block_terms, self.block_digests = {}, {}, {}
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -184,6 +184,7 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
         feed.close()
     stages.done("crawl")
     result = _audit(db, config, lang, feed)
+    feed.release()          # the pages it parsed are no longer needed: free them before the reports
     write_json(result, out / "result.json")
     stages.done("audit")
     paths = [out / "result.json", *_write_reports(result, out, lang)]
