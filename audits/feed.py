@@ -15,8 +15,8 @@ from itertools import islice
 from pathlib import Path
 
 from audits.artifacts import PageArtifacts
-from audits.site import Page, make_page, same_fetch
-from audits.text.template import TemplateDetector
+from audits.site import Page, make_page, same_fetch, segment_block
+from audits.text.template import block_digest
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.store import CrawlStore, StoreError
 from crawler.urls import Scope
@@ -28,7 +28,6 @@ class PageFeed:
         self.pages: dict[int, Page] = {}
         self.block_terms: dict[str, tuple[tuple[str, ...], int]] = {}
         self.block_digests: dict[str, int] = {}
-        self._digests = TemplateDetector(memo=self.block_digests)     # only its digest memo is used
         self._tokenizer = tokenizer
         self._store: CrawlStore | None = None
         self._scope: Scope | None = None
@@ -59,9 +58,9 @@ class PageFeed:
         return read
 
     def warm_up(self) -> bool:
-        """Do one piece of start-up work the audit will need (imports that take a second: the
-        near-duplicate sketch library, the rules, the report templates) while the crawl is running
-        and there is no page to parse. False when nothing is left to do."""
+        """Do one piece of start-up work the audit will need (imports: the rules, the findability
+        model, the report templates) while the crawl is running and there is no page to parse.
+        False when nothing is left to do."""
         while self._warmers:
             module = self._warmers.pop(0)
             if module not in sys.modules:
@@ -70,13 +69,12 @@ class PageFeed:
         return False
 
     def _prepare(self, art: PageArtifacts, tokenizer: Tokenizer) -> None:
-        """Segment now what the audit will segment later: text blocks, titles and H1s (the
-        tokenizer caches short texts), and the short fields of the simulated search index."""
+        """Do now what the audit would do later: template digests and segmentation of the text
+        blocks, titles and H1s (the tokenizer caches short texts), and the short fields of the
+        simulated search index."""
         for block in art.blocks:
-            self._digests.digest(block)
-            if block not in self.block_terms:
-                terms, words = tokenizer.terms_and_words(block)
-                self.block_terms[block] = (tuple(terms), words)
+            block_digest(block, self.block_digests)
+            segment_block(block, self.block_terms, tokenizer)
         for text in (art.title or "", *art.h1s):
             tokenizer.terms(text)
         for text in (art.title or "", " ".join(art.h1s), " ".join(art.descriptions)):

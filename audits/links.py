@@ -121,11 +121,6 @@ class LinkTable:
     def _clickable(self) -> np.ndarray:
         return self.tag_mask(CLICK_TAGS) & (self.source != self.target)
 
-    def inlink_sources(self, target: int) -> tuple[int, ...]:
-        """The other URLs that link to ``target`` (clickable links), ascending. A scan: for a few URLs."""
-        mask = self._clickable() & (self.target == target)
-        return tuple(np.unique(self.source[mask]).tolist())
-
     def inlink_counts(self) -> dict[int, int]:
         """Target id -> number of distinct other URLs that link to it (clickable links)."""
         mask = self._clickable()
@@ -182,13 +177,3 @@ class Outlinks:
 
     def __getitem__(self, source: int) -> list[Link]:
         return self._table.from_page(source)
-
-
-class InlinkSources:
-    """``site.inlink_sources.get(url_id, ())``: the other URLs that link to it (clickable links)."""
-
-    def __init__(self, table: LinkTable) -> None:
-        self._table = table
-
-    def get(self, target: int, default: tuple[int, ...] = ()) -> tuple[int, ...]:
-        return self._table.inlink_sources(target) or default

@@ -278,7 +278,7 @@ class SearchIndex:
                 if matched is not None:
                     matched[self._post_doc[start:end]] += 1
         if matched is not None:
-            scores[matched < math.ceil(self._min_match * len(terms) - 1e-9)] = 0.0
+            scores[matched < self._needed(terms)] = 0.0
         return scores
 
     def search(self, query: str | Sequence[str], top_k: int | None = 10) -> list[tuple[Hashable, float]]:
@@ -326,7 +326,7 @@ class SearchIndex:
         only their postings are read. A site with a service per few pages asks as many queries as it
         has services; without this each query cost a pass over every document."""
         numbers = [self._vocab[t] for t in terms if t in self._vocab]
-        need = max(1, math.ceil(self._min_match * len(terms) - 1e-9)) if self._min_match else 1
+        need = max(1, self._needed(terms))
         if len(numbers) < need:
             return np.zeros(0, dtype=np.int64)
         rare = sorted(numbers, key=lambda n: int(self._offsets[n + 1] - self._offsets[n]))[:len(numbers) - need + 1]
@@ -353,5 +353,9 @@ class SearchIndex:
             scores[hit] += self._post_weight[start:end][at[hit]]
             matched[hit] += 1
         if self._min_match:
-            scores[matched < math.ceil(self._min_match * len(terms) - 1e-9)] = 0.0
+            scores[matched < self._needed(terms)] = 0.0
         return candidates, scores
+
+    def _needed(self, terms: list[str]) -> int:
+        """How many of the query's distinct terms a document must hold (``min_match``; 0: any)."""
+        return math.ceil(self._min_match * len(terms) - 1e-9) if self._min_match else 0

@@ -19,7 +19,7 @@ from protego import Protego
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.graph import link_scores
-from audits.links import CLICK_TAGS, InlinkSources, LinkTable, Outlinks
+from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import classify
 from audits.robotstxt import parse as parse_robots
 from audits.text.keywords import KeyTerms
@@ -172,11 +172,6 @@ class Site:
 
     # ------------------------------------------------------------------ link graph
     @cached_property
-    def inlink_sources(self) -> InlinkSources:
-        """``inlink_sources.get(url_id, ())``: the other URLs linking to it (clickable links; a scan each)."""
-        return InlinkSources(self.links)
-
-    @cached_property
     def inlink_counts(self) -> dict[int, int]:
         """URL id -> number of other URLs linking to it (clickable links)."""
         return self.links.inlink_counts()
@@ -240,11 +235,7 @@ class Site:
         return terms, words
 
     def segment_block(self, block: str) -> tuple[tuple[str, ...], int]:
-        got = self.block_terms.get(block)
-        if got is None:
-            terms, words = self.tokenizer.terms_and_words(block)
-            got = self.block_terms[block] = (tuple(terms), words)
-        return got
+        return segment_block(block, self.block_terms, self.tokenizer)
 
     def word_count(self, page: Page) -> int:
         """Word tokens of the main text, stop-words included (keyword density's denominator)."""
@@ -338,6 +329,16 @@ def compute_depths(site: Site) -> dict[int, int]:
                 else:
                     queue.append((target, nd))
     return depth
+
+
+def segment_block(block: str, memo: dict[str, tuple[tuple[str, ...], int]],
+                  tokenizer: Tokenizer) -> tuple[tuple[str, ...], int]:
+    """(word tokens, word count) of one text block, from ``memo`` or segmented into it."""
+    got = memo.get(block)
+    if got is None:
+        terms, words = tokenizer.terms_and_words(block)
+        got = memo[block] = (tuple(terms), words)
+    return got
 
 
 def make_page(record: FetchRecord, scope: Scope) -> Page | None:

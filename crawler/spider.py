@@ -79,12 +79,13 @@ class PortalSpider(scrapy.Spider):
         self.resolve = Resolver()       # memoised link resolution (template links repeat on every page)
         self.ids: dict[str, int] = {}
         self.robots: dict[str, Protego | None] = {}     # origin -> parser; None = no rules
-        self.waiting: dict[str, list[Request]] = {}    # origin -> page requests waiting for robots.txt
+        # origin -> pages (depth, url_id, url, hops) waiting for its robots.txt
+        self.waiting: dict[str, list[tuple[int, int, str, int]]] = {}
         self.sitemaps_seen: set[str] = set()
         self.pattern_counts: dict[str, int] = {}
         self.pages_scheduled = 0
         # The frontier: pages allowed and counted but not yet handed to Scrapy, as small tuples
-        # (depth, sequence, url_id, url, hops) in a heap; at most FEED_LIMIT page requests live in
+        # (depth, sequence, url_id, url, hops) in a heap; at most ``feed_limit`` page requests live in
         # Scrapy's scheduler at once (a sitemap of 100,000 URLs is not 100,000 Request objects).
         self.frontier: list[tuple[int, int, int, str, int]] = []
         self.in_flight = self.peak_in_flight = 0
@@ -182,28 +183,27 @@ class PortalSpider(scrapy.Spider):
         yield from self._discover(url, "sitemap", 0)
 
     def _page_request(self, url_id: int, url: str, depth: int, hops: int = 0) -> Iterator[Request]:
+        page = (depth, url_id, url, hops)
         url_origin = origin(url)
-        request = self._make_request(url_id, url, depth, hops)
         if url_origin not in self.robots:
             pending = self.waiting.setdefault(url_origin, [])
-            pending.append(request)
+            pending.append(page)
             if len(pending) == 1:
                 yield self._robots_request(url_origin)
             return
-        yield from self._release(request)
+        yield from self._release(page)
 
-    def _release(self, request: Request) -> Iterator[Request]:
-        """Let a page request go unless robots.txt forbids it for our user agent."""
-        parser = self.robots.get(origin(request.url))
-        if self.opts.obey_robots and parser is not None \
-                and not parser.can_fetch(request.url, self.opts.user_agent):
-            self.store.set_state(request.meta["url_id"], "blocked")
+    def _release(self, page: tuple[int, int, str, int]) -> Iterator[Request]:
+        """Let a page (depth, url_id, url, hops) into the frontier unless robots.txt forbids it for our
+        user agent; hand Scrapy what it has room for."""
+        depth, url_id, url, hops = page
+        parser = self.robots.get(origin(url))
+        if self.opts.obey_robots and parser is not None and not parser.can_fetch(url, self.opts.user_agent):
+            self.store.set_state(url_id, "blocked")
             return
         self.pages_scheduled += 1
-        meta = request.meta
         self._sequence += 1
-        heapq.heappush(self.frontier, (meta["govseo_depth"], self._sequence, meta["url_id"], request.url,
-                                       meta["govseo_hops"]))
+        heapq.heappush(self.frontier, (depth, self._sequence, url_id, url, hops))
         yield from self._feed()
 
     def _make_request(self, url_id: int, url: str, depth: int, hops: int) -> Request:
@@ -265,8 +265,8 @@ class PortalSpider(scrapy.Spider):
 
     def _robots_known(self, url_origin: str) -> Iterator[Request]:
         yield from self._discover_sitemaps(url_origin)
-        for request in self.waiting.pop(url_origin, []):
-            yield from self._release(request)
+        for page in self.waiting.pop(url_origin, []):
+            yield from self._release(page)
 
     # ------------------------------------------------------------------ sitemaps
     def _discover_sitemaps(self, url_origin: str) -> Iterator[Request]:

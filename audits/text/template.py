@@ -22,7 +22,7 @@ import re
 from collections.abc import Hashable, Iterable
 from hashlib import blake2b
 
-__all__ = ["TemplateDetector", "normalise_block"]
+__all__ = ["TemplateDetector", "block_digest", "normalise_block"]
 
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -38,6 +38,18 @@ def normalise_block(block: str) -> str:
 
 def _digest(text: str) -> int:
     return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def block_digest(block: str, memo: dict[str, int]) -> int:
+    """Digest of the normalised block (0 for a block that is empty once normalised), memoised in
+    ``memo``: template blocks repeat on every page."""
+    found = memo.get(block)
+    if found is None:
+        normalised = normalise_block(block)
+        found = _digest(normalised) or 1 if normalised else 0
+        if len(memo) < _MEMO_LIMIT:
+            memo[block] = found
+    return found
 
 
 class TemplateDetector:
@@ -114,14 +126,7 @@ class TemplateDetector:
         return bool(digest) and digest in self._template
 
     def digest(self, block: str) -> int:
-        """Digest of the normalised block, 0 for a block that is empty once normalised."""
-        found = self.memo.get(block)
-        if found is None:
-            normalised = normalise_block(block)
-            found = _digest(normalised) or 1 if normalised else 0
-            if len(self.memo) < _MEMO_LIMIT:
-                self.memo[block] = found
-        return found
+        return block_digest(block, self.memo)
 
     def main_blocks(self, blocks: Iterable[str]) -> list[str]:
         """The blocks that are not template (empty blocks dropped), in order."""
