@@ -30,26 +30,57 @@ def _applicable(rule: Rule, site: Site) -> int:
     return 1
 
 
-def run_rules(site: Site, config: Config,
-              rules: list[Rule] | None = None) -> tuple[list[tuple[Rule, RuleOutcome, str | None]], list[Finding]]:
+WINDOW = 512      # pages a local rule judges at a time (Site.window); the shelf keeps twice that decoded
+
+
+def _check(rule: Rule, site: Site, params: dict[str, Any]) -> tuple[list[Finding], str | None]:
+    """The rule's findings, or its error: one broken rule must not end the audit."""
+    try:
+        return list(rule.check(site, params)), None
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        return [], f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"[:300]
+
+
+def _run_windowed(rules: list[tuple[Rule, dict[str, Any]]], site: Site,
+                  window: int) -> dict[str, tuple[list[Finding], str | None]]:
+    """Local rules, all of them over one window of pages before the next."""
+    results: dict[str, tuple[list[Finding], str | None]] = {rule.id: ([], None) for rule, _ in rules}
+    pages = list(site.pages.values())
+    for start in range(0, len(pages), window):
+        with site.window(pages[start:start + window]):
+            for rule, params in rules:
+                found, error = results[rule.id]
+                if error is None:
+                    more, error = _check(rule, site, params)
+                    if error:
+                        results[rule.id] = ([], error)
+                    else:
+                        found.extend(more)
+    return results
+
+
+def run_rules(site: Site, config: Config, rules: list[Rule] | None = None,
+              window: int | None = None) -> tuple[list[tuple[Rule, RuleOutcome, str | None]], list[Finding]]:
     outcomes: list[tuple[Rule, RuleOutcome, str | None]] = []
     findings: list[Finding] = []
-    for rule in rules if rules is not None else ALL_RULES:
+    rules = rules if rules is not None else ALL_RULES
+    settings: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    for rule in rules:
         overrides = config.rules.get(rule.id, {})
-        severity = overrides.get("severity", rule.severity)
         params = {**rule.params, **{k: v for k, v in overrides.items() if k != "severity"}}
+        settings[rule.id] = (overrides.get("severity", rule.severity), params, overrides)
+    windowed = _run_windowed([(r, settings[r.id][1]) for r in rules if r.local and settings[r.id][0] != "off"],
+                             site, window or WINDOW)
+    for rule in rules:
+        severity, params, overrides = settings[rule.id]
         applicable = _applicable(rule, site)
         error = None
         found: list[Finding] = []
         if severity == "off":
             status = "off"
         else:
-            try:
-                found = list(rule.check(site, params))
-            except Exception as exc:  # one broken rule must not end the audit
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                error = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"[:300]
-                found = []
+            found, error = windowed[rule.id] if rule.id in windowed else _check(rule, site, params)
             status = "error" if error else ("fail" if found else ("pass" if applicable else "n/a"))
         for finding in found:
             if finding.severity is None or "severity" in overrides:
@@ -94,7 +125,7 @@ def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, A
     """Audit a stored crawl; ``feed``: an audits.feed.PageFeed that already parsed its pages."""
     store = CrawlStore(db, create=False)
     try:
-        site = load_site(store, feed.pages, feed.block_terms, feed.block_digests) if feed is not None else load_site(store)
+        site = load_site(store, feed.pages, feed.shelf) if feed is not None else load_site(store)
     finally:
         store.close()
     return build_result(site, config)

@@ -15,8 +15,8 @@ from itertools import islice
 from pathlib import Path
 
 from audits.artifacts import PageArtifacts
-from audits.site import Page, make_page, same_fetch, segment_block
-from audits.text.template import block_digest
+from audits.shelf import PageShelf
+from audits.site import Page, make_page, same_fetch
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.store import CrawlStore, StoreError
 from crawler.urls import Scope
@@ -26,8 +26,7 @@ class PageFeed:
     def __init__(self, db: Path, tokenizer: Tokenizer | None = None) -> None:
         self.db = db
         self.pages: dict[int, Page] = {}
-        self.block_terms: dict[str, tuple[tuple[str, ...], int]] = {}
-        self.block_digests: dict[str, int] = {}
+        self.shelf = PageShelf(directory=Path(db).parent)     # beside the crawl store: known writable
         self._tokenizer = tokenizer
         self._store: CrawlStore | None = None
         self._scope: Scope | None = None
@@ -49,11 +48,12 @@ class PageFeed:
             if same_fetch(self.pages.get(record.url_id), record):
                 continue
             self._since = max(self._since, record.fetched_at or 0.0)
-            page = make_page(record, self._scope)
+            page = make_page(record, self._scope, self.shelf, tokenizer)
             if page is not None:
                 self.pages[page.id] = page
-                if page.artifacts is not None:
-                    self._prepare(page.artifacts, tokenizer)
+                art = page.artifacts
+                if art is not None:
+                    self._prepare(art, tokenizer)
             read += 1
         return read
 
@@ -69,12 +69,9 @@ class PageFeed:
         return False
 
     def _prepare(self, art: PageArtifacts, tokenizer: Tokenizer) -> None:
-        """Do now what the audit would do later: template digests and segmentation of the text
-        blocks, titles and H1s (the tokenizer caches short texts), and the short fields of the
-        simulated search index."""
-        for block in art.blocks:
-            block_digest(block, self.block_digests)
-            segment_block(block, self.block_terms, tokenizer)
+        """Do now what the audit would do later (the shelf already holds the page's block digests and
+        words): segmentation of titles and H1s (the tokenizer caches short texts), and the short
+        fields of the simulated search index."""
         for text in (art.title or "", *art.h1s):
             tokenizer.terms(text)
         for text in (art.title or "", " ".join(art.h1s), " ".join(art.descriptions)):
@@ -97,8 +94,9 @@ class PageFeed:
         return True
 
     def release(self) -> None:
-        """Drop the parsed pages and segmentations (after the audit has taken them)."""
-        self.pages, self.block_terms, self.block_digests = {}, {}, {}
+        """Drop the parsed pages and their shelf (after the audit is done with them)."""
+        self.pages = {}
+        self.shelf.close()
 
     def close(self) -> None:
         if self._store is not None:

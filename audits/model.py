@@ -49,6 +49,9 @@ class Rule:
     source: str
     check: Callable[[Site, dict[str, Any]], Iterable[Finding]]
     params: dict[str, Any] = field(default_factory=dict)
+    # The rule judges each page from that page alone (and site-wide facts the Site works out): the
+    # engine may run it over windows of pages (Site.window). False for rules that compare pages.
+    local: bool = False
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES or self.category not in CATEGORIES or self.scope not in SCOPES:

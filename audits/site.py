@@ -8,7 +8,8 @@ functions over it.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -17,11 +18,12 @@ from typing import Any
 import numpy as np
 from protego import Protego
 
-from audits.artifacts import PageArtifacts, parse_artifacts
+from audits.artifacts import PageArtifacts
 from audits.graph import link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import classify
 from audits.robotstxt import parse as parse_robots
+from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
@@ -39,10 +41,26 @@ class Page:
     id: int
     url: str
     record: FetchRecord
-    artifacts: PageArtifacts | None = None     # HTML pages only
     depth: int | None = None
     inlinks: int = 0
     in_sitemap: bool = False
+    # HTML pages: where the parsed page is on the shelf (audits/shelf.py), and whether it is a
+    # meta-refresh redirect (kept here: ok_html asks it of every page, many times)
+    shelf: PageShelf | None = field(default=None, repr=False, compare=False)
+    where: Where | None = None
+    redirects: bool = False
+
+    @property
+    def artifacts(self) -> PageArtifacts | None:
+        """The parsed page (HTML only), read back from the shelf."""
+        if self.where is None or self.shelf is None:
+            return None
+        return self.shelf.parsed(self.id, self.where).artifacts
+
+    def parsed(self) -> Parsed | None:
+        if self.where is None or self.shelf is None:
+            return None
+        return self.shelf.parsed(self.id, self.where)
 
     @property
     def status(self) -> int | None:
@@ -51,7 +69,7 @@ class Page:
     @property
     def ok_html(self) -> bool:
         """An HTML page that answered 200 and is not a meta-refresh redirect: what content rules judge."""
-        return self.record.status == 200 and self.artifacts is not None and not self.artifacts.redirects
+        return self.record.status == 200 and self.where is not None and not self.redirects
 
     @property
     def is_error(self) -> bool:
@@ -73,13 +91,12 @@ class Site:
     assessments: list[Any] = field(default_factory=list)
     user_queries: list[Any] = field(default_factory=list)
     assessment_error: str | None = None
-    # block text -> (word tokens, word count): each distinct block is segmented once (a PageFeed
-    # fills it while the crawl runs; template blocks repeat on every page)
-    block_terms: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
-    block_digests: dict[str, int] = field(default_factory=dict)    # see TemplateDetector.digest
+    # the parsed pages, their block digests and block words (see audits/shelf.py)
+    shelf: PageShelf | None = field(default=None, repr=False)
     # Raw bodies stay in the crawl store (about 4 KB a page compressed, 400 MB at 100,000 pages):
     # :meth:`body` reads one when a rule needs it.
     db_path: Path | None = None
+    _window: list[Page] | None = field(default=None, repr=False)
     _body_store: CrawlStore | None = field(default=None, repr=False)
 
     def body(self, page: Page) -> bytes:
@@ -118,28 +135,53 @@ class Site:
     def origins(self) -> list[str]:
         return sorted({origin(u) for u in self.start_urls})
 
+    def all_pages(self) -> Iterable[Page]:
+        """Every fetched in-scope URL, or those of the current :meth:`window`: what a rule looks at."""
+        return self.pages.values() if self._window is None else self._window
+
     def html_pages(self) -> list[Page]:
+        """The 200 HTML pages a rule judges (of the current :meth:`window`, if any)."""
+        return [p for p in self.all_pages() if p.ok_html]
+
+    def every_html_page(self) -> list[Page]:
+        """All 200 HTML pages, whatever the window: for what is learnt from the whole site."""
         return [p for p in self.pages.values() if p.ok_html]
+
+    @contextmanager
+    def window(self, pages: list[Page]) -> Iterator[None]:
+        """Rules that judge each page on its own (``Rule.local``) run over a few hundred pages at a
+        time, all of them on one window before the next: each page is read back from the shelf
+        once per window instead of once per rule. Site-wide facts never look through a window."""
+        self._window = pages
+        try:
+            yield
+        finally:
+            self._window = None
 
     # ------------------------------------------------------------------ text and page types
     @cached_property
     def template(self) -> TemplateDetector:
         """Text blocks repeated across the site's pages (nav, footer, sidebars)."""
-        detector = TemplateDetector(memo=self.block_digests)
-        for page in self.html_pages():
-            detector.add(page.id, page.artifacts.blocks if page.artifacts else [])
+        detector = TemplateDetector()
+        for page in self.every_html_page():
+            parsed = page.parsed()
+            detector.add_digests(page.id, parsed.digests if parsed else ())
         detector.finalise()
         return detector
 
-    @cached_property
-    def _main_blocks(self) -> dict[int, list[str]]:
-        template = self.template
-        return {p.id: [b for b in p.artifacts.blocks if not template.is_template(b)]
-                for p in self.html_pages() if p.artifacts is not None}
+    def _main(self, page: Page) -> Parsed | None:
+        """The page as parsed, with its own blocks (template removed) worked out. Only 200 HTML pages
+        have them (the template is learnt from those)."""
+        parsed = page.parsed() if page.ok_html else None
+        if parsed is not None and parsed.main is None:
+            keep = main_mask(parsed.digests, self.template.digests)
+            parsed.main = [block for block, own in zip(parsed.artifacts.blocks, keep, strict=True) if own]
+        return parsed
 
     def main_blocks(self, page: Page) -> list[str]:
         """The page's own text blocks, the site template removed."""
-        return self._main_blocks.get(page.id, [])
+        parsed = self._main(page)
+        return parsed.main if parsed is not None and parsed.main is not None else []
 
     def main_text(self, page: Page) -> str:
         return "\n".join(self.main_blocks(page))
@@ -149,7 +191,7 @@ class Site:
         """Page type of every 200 HTML page (see audits/pagetype.py)."""
         starts = set(self.start_urls)
         result = {}
-        for page in self.html_pages():
+        for page in self.every_html_page():
             if page.id in self.fragments:
                 result[page.id] = "other"     # a framed part of another page
                 continue
@@ -182,8 +224,8 @@ class Site:
         ids = np.array(sorted(self.pages), dtype=np.int64)
         sources, targets = self.links.edges((*CLICK_TAGS, "redirect"))
         size = int(max(ids.max(initial=0), sources.max(initial=0), targets.max(initial=0))) + 1
-        position = np.full(size, -1, dtype=np.int64)
-        position[ids] = np.arange(len(ids))
+        position = np.full(size, -1, dtype=np.int32)
+        position[ids] = np.arange(len(ids), dtype=np.int32)
         src, dst = position[sources], position[targets]
         keep = (src >= 0) & (dst >= 0)
         scores = link_scores(len(ids), src[keep], dst[keep])
@@ -212,7 +254,7 @@ class Site:
     @cached_property
     def key_terms(self) -> KeyTerms:
         """TF-IDF extractor with IDF fitted on this site's pages (words on every page weigh little)."""
-        return KeyTerms(self.tokenizer).fit(self._segmented(pid)[0] for pid in self._main_blocks)
+        return KeyTerms(self.tokenizer).fit(self._segmented(page.id)[0] for page in self.every_html_page())
 
     def title_terms(self, page: Page) -> list[str]:
         return self.tokenizer.terms(page.artifacts.title or "") if page.artifacts else []
@@ -226,16 +268,26 @@ class Site:
 
         Equal to segmenting the blocks joined by newlines: jieba and the number/date filter both
         restart at a newline."""
-        terms: list[str] = []
-        words = 0
-        for block in self._main_blocks.get(page_id, ()):
-            block_terms, block_words = self.segment_block(block)
-            terms.extend(block_terms)
-            words += block_words
-        return terms, words
-
-    def segment_block(self, block: str) -> tuple[tuple[str, ...], int]:
-        return segment_block(block, self.block_terms, self.tokenizer)
+        page = self.pages.get(page_id)
+        parsed = self._main(page) if page is not None else None
+        if parsed is None or page is None or page.where is None or self.shelf is None:
+            return [], 0
+        if parsed.segmented is None:
+            keep = main_mask(parsed.digests, self.template.digests)
+            stored = self.shelf.words(page.where)
+            if stored is None:     # segment the page's own blocks once, and keep their words
+                blocks = parsed.artifacts.blocks
+                stored = [segment(block, self.shelf.segment_memo, self.tokenizer) if own else None
+                          for block, own in zip(blocks, keep, strict=True)]
+                page.where = self.shelf.put_words(page.where, stored)
+            terms: list[str] = []
+            words = 0
+            for block_words, own in zip(stored, keep, strict=True):
+                if own and block_words is not None:
+                    terms.extend(block_words[0])
+                    words += block_words[1]
+            parsed.segmented = (terms, words)
+        return parsed.segmented
 
     def word_count(self, page: Page) -> int:
         """Word tokens of the main text, stop-words included (keyword density's denominator)."""
@@ -243,7 +295,7 @@ class Site:
 
     def terms(self, page: Page) -> list[str]:
         """Word tokens (jieba, stop-words and numbers removed) of the page's main text."""
-        return self._segmented(page.id)[0]
+        return list(self._segmented(page.id)[0])
 
     # ------------------------------------------------------------------ robots.txt
     def robots_parser(self, url: str) -> Protego | None:
@@ -278,7 +330,7 @@ class Site:
         """(value, sorted URLs) for every non-empty value that 2+ indexable HTML pages share
         (title-duplicate, description-duplicate)."""
         groups: dict[str, list[str]] = {}
-        for page in self.html_pages():
+        for page in self.every_html_page():
             if page.id in self.indexable_ids:
                 key = value(page)
                 if key:
@@ -331,25 +383,18 @@ def compute_depths(site: Site) -> dict[int, int]:
     return depth
 
 
-def segment_block(block: str, memo: dict[str, tuple[tuple[str, ...], int]],
-                  tokenizer: Tokenizer) -> tuple[tuple[str, ...], int]:
-    """(word tokens, word count) of one text block, from ``memo`` or segmented into it."""
-    got = memo.get(block)
-    if got is None:
-        terms, words = tokenizer.terms_and_words(block)
-        got = memo[block] = (tuple(terms), words)
-    return got
-
-
-def make_page(record: FetchRecord, scope: Scope) -> Page | None:
-    """A fetched in-scope URL with its parsed artifacts (HTML only); None when off-site.
-    The body is parsed, then dropped from the record (see :meth:`Site.body`)."""
+def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf,
+              tokenizer: Tokenizer | None = None) -> Page | None:
+    """A fetched in-scope URL, its HTML parsed onto ``shelf`` (with a ``tokenizer``: every block's
+    words too, see :meth:`PageShelf.add`); None when off-site. The page does not keep the body
+    (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
     page = Page(record.url_id, record.url, replace(record, compressed_body=None))
     if record.compressed_body is not None and (
             media_type(record.content_type) in HTML_TYPES or not record.content_type):
-        page.artifacts = parse_artifacts(record)
+        page.where, art = shelf.add(record, tokenizer)
+        page.shelf, page.redirects = shelf, art.redirects
     return page
 
 
@@ -358,11 +403,9 @@ def same_fetch(page: Page | None, record: FetchRecord) -> bool:
     return page is not None and page.id == record.url_id and page.record.fetched_at == record.fetched_at
 
 
-def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
-              block_terms: dict[str, tuple[tuple[str, ...], int]] | None = None,
-              block_digests: dict[str, int] | None = None) -> Site:
-    """The site as the store holds it. ``parsed``/``block_terms``: pages and segmentations a
-    :class:`audits.feed.PageFeed` made while the crawl ran (used when the fetch is unchanged)."""
+def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None, shelf: PageShelf | None = None) -> Site:
+    """The site as the store holds it. ``parsed``/``shelf``: pages that a :class:`audits.feed.PageFeed`
+    parsed onto its shelf while the crawl ran (used when the fetch is unchanged)."""
     options = store.get_meta_json("options", {}) or {}
     start_urls = list(options.get("start_urls") or [])
     meta = {k: store.get_meta(k) for k in ("started_at", "finished_at", "finished")}
@@ -370,9 +413,10 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
     scope = Scope(start_urls, bool(options.get("subdomains")))
     parsed = parsed or {}
     pages: dict[int, Page] = {}
+    shelf = shelf if shelf is not None else PageShelf()
     for record in store.iter_fetches():
         ready = parsed.get(record.url_id)
-        page = ready if same_fetch(ready, record) else make_page(record, scope)
+        page = ready if same_fetch(ready, record) else make_page(record, scope, shelf)
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
@@ -382,8 +426,7 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None,
         row["parser"] = _parse_robots(row)
         robots[row["origin"]] = row
     sitemaps = list(store.iter_sitemaps(with_body=True))
-    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, block_terms=block_terms or {},
-                block_digests=block_digests or {}, db_path=store.path)
+    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, shelf=shelf, db_path=store.path)
     for sitemap in sitemaps:
         if sitemap["kind"] in ("urlset", "txt"):
             for entry in sitemap["entries"]:

@@ -158,6 +158,10 @@ def _headers(stored: str | None) -> list[tuple[str, str]]:
     return [(intern(name), intern(value) if len(value) <= 64 else value) for name, value in json.loads(stored or "[]")]
 
 
+def _interned(value: str | None) -> str | None:
+    return intern(value) if value is not None and len(value) <= 64 else value
+
+
 def compress(data: bytes) -> bytes:
     return zlib.compress(data, 3)
 
@@ -252,7 +256,9 @@ class CrawlStore:
 
     def iter_urls(self) -> Iterator[tuple[int, str, str, str, int | None]]:
         self.commit()
-        yield from self.conn.execute("SELECT id, url, state, found_via, crawl_depth FROM urls ORDER BY id")
+        for uid, url, state, via, depth in self.conn.execute(
+                "SELECT id, url, state, found_via, crawl_depth FROM urls ORDER BY id"):
+            yield uid, url, intern(state), intern(via), depth
 
     # ------------------------------------------------------------------ fetches and links
     def add_fetch(self, url_id: int, *, status: int | None, error: str | None = None,
@@ -288,7 +294,13 @@ class CrawlStore:
         cur = (self.conn.execute(select + " ORDER BY f.url_id") if since is None else
                self.conn.execute(select + " WHERE f.fetched_at >= ? ORDER BY f.fetched_at", (since,)))
         for row in cur:
-            yield FetchRecord(*row[:12], bool(row[12]), _headers(row[13]), *row[14:])
+            # state, found_via, content type and charsets repeat on every page: one object each
+            (uid, url, state, via, depth, status, error, detail, location, ctype, clen, size, truncated, headers,
+             body, cs_header, cs_meta, cs_detected, cs_used, fetched_at) = row
+            yield FetchRecord(uid, url, intern(state), intern(via), depth, status, error and intern(error), detail,
+                              location, _interned(ctype), clen, size, bool(truncated), _headers(headers), body,
+                              _interned(cs_header), _interned(cs_meta), _interned(cs_detected), _interned(cs_used),
+                              fetched_at)
 
     def body(self, url_id: int) -> bytes:
         """The raw body of one fetch (audits keep bodies on disk and read the few they need)."""

@@ -14,6 +14,7 @@ from crawler.store import StoreError
 from govseo import __version__
 from govseo.commands import COMMANDS, UsageError, resolve_lang
 from govseo.config import ConfigError, load_config, load_queries
+from govseo.memory import tune_allocator
 from govseo.messages import message
 
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_allocator()
     args = build_parser().parse_args(argv)
     lang = resolve_lang(args)
     try:

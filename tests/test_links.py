@@ -48,6 +48,19 @@ def test_images_frames_anchors_and_edges():
     assert sources.tolist() == [3] and targets.tolist() == [7]
 
 
+def test_answers_are_the_same_when_the_table_is_read_in_small_slices():
+    whole = LinkTable(ROWS)
+    sliced = LinkTable(ROWS)
+    sliced._CHUNK = 2     # every slice still ends at a page boundary: page 1's five links stay together
+    assert len(list(sliced._slices())) == 4
+    assert sliced.inlink_counts() == whole.inlink_counts()
+    assert sliced.image_uses() == whole.image_uses()
+    assert sliced.frame_only_targets() == whole.frame_only_targets()
+    assert sliced.anchors_to([3, 2]) == whole.anchors_to([3, 2])
+    assert sliced.sources_linking([4, 3]) == whole.sources_linking([4, 3])
+    assert sliced.targets_linked_from([1, 6]) == whole.targets_linked_from([1, 6])
+
+
 def test_a_page_written_twice_apart_is_grouped():
     table = LinkTable([(1, 2, "a", None, "x"), (2, 3, "a", None, "y"), (1, 4, "a", None, "z")])
     assert [x.target for x in table.from_page(1)] == [2, 4]

@@ -13,9 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+from audits import engine
 from audits.feed import PageFeed
+from audits.rules import ALL_RULES
 from audits.site import load_site
 from crawler.store import CrawlStore
+from govseo.config import Config
 from tests.conftest import REPO, govseo
 
 
@@ -42,7 +45,7 @@ def test_feed_pages_and_segmentation_match_a_fresh_load(portal_crawl):
     store = CrawlStore(portal_crawl, create=False)
     try:
         fresh = load_site(store)
-        fed = load_site(store, feed.pages, feed.block_terms, feed.block_digests)
+        fed = load_site(store, feed.pages, feed.shelf)
     finally:
         store.close()
     assert set(feed.pages) == set(fresh.pages) and len(fresh.pages) > 100
@@ -53,6 +56,19 @@ def test_feed_pages_and_segmentation_match_a_fresh_load(portal_crawl):
         joined = tokenizer.terms_and_words("\n".join(fresh.main_blocks(page)))
         assert (fed.terms(page), fed.word_count(page)) == joined, page.url
         assert fed.main_blocks(page) == fresh.main_blocks(page)
+        assert fed.pages[page.id].artifacts == page.artifacts
+
+
+def test_local_rules_judge_the_same_in_windows_of_any_size(portal_crawl, monkeypatch):
+    """Rules marked local run over windows of pages: any window size gives the same result."""
+    def audit(window: int) -> dict:
+        monkeypatch.setattr(engine, "WINDOW", window)
+        return engine.audit_store(portal_crawl, Config())
+
+    whole, small = audit(10**9), audit(7)
+    assert whole["findings"] and whole == small
+    local = {rule.id for rule in ALL_RULES if rule.local}
+    assert len(local) >= 20 and len({f["rule"] for f in small["findings"]} & local) >= 10   # the test has teeth
 
 
 def _fetches(db: Path) -> int:

@@ -13,7 +13,7 @@ LINK_TAGS = frozenset({"a", "area", "iframe", "frame", "img"})
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_evidence"])
-    for page in site.pages.values():
+    for page in site.all_pages():
         if page.artifacts is None:
             continue
         broken: dict[int, dict[str, Any]] = {}
@@ -40,5 +40,5 @@ RULE = Rule(
              "government website inspection."),
     fix=Text("修改或删除指向错误页面的链接；页面已迁移的，设置 301 重定向。",
              "Fix or remove links to error pages; where the page moved, add a 301 redirect."),
-    source="CHK 链接可用性", check=check, params={"max_evidence": 20},
+    source="CHK 链接可用性", check=check, params={"max_evidence": 20}, local=True,
 )

@@ -30,5 +30,5 @@ RULE = Rule(
              "navigation or the footer."),
     fix=Text("用一两句话（约 40～80 个汉字）概括本页办理的事项或内容，写入 <meta name=\"description\">。",
              "Summarise the page in one or two sentences in <meta name=\"description\">."),
-    source="BD, LH", check=check,
+    source="BD, LH", check=check, local=True,
 )

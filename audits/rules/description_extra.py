@@ -68,7 +68,7 @@ LENGTH = Rule(
              "one is cut off."),
     fix=Text("把描述控制在 20～80 个汉字，把事项名称、办理对象等关键信息放在前面。",
              "Keep descriptions between 20 and 80 CJK characters with the key facts first."),
-    source="BD", check=check_length, params={"min_width": 40, "max_width": 160},
+    source="BD", check=check_length, params={"min_width": 40, "max_width": 160}, local=True,
 )
 
 RULES = [DUPLICATE, LENGTH]

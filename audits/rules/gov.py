@@ -75,7 +75,7 @@ MISSING = Rule(
     source="GOV", check=check_missing,
     params={"site_tags": ["SiteName", "SiteDomain", "SiteIDCode"],
             "column_tags": ["ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"],
-            "content_tags": ["ArticleTitle", "PubDate", "ContentSource"]},
+            "content_tags": ["ArticleTitle", "PubDate", "ContentSource"]}, local=True,
 )
 
 
@@ -226,7 +226,7 @@ GUIDE = Rule(
              "phone) as headed text or a table on the page."),
     source="CHK 服务实用", check=check_guide,
     params={"required": ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话"],
-            "min_elements": 7},
+            "min_elements": 7}, local=True,
 )
 
 RULES = [MISSING, INVALID, IDENTITY, GUIDE]

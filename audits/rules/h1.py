@@ -30,5 +30,5 @@ RULE = Rule(
              "its one H1."),
     fix=Text("把页面名称（如事项名称、文章标题）放在唯一的 <h1> 中，栏目名和站点名不要用 <h1>。",
              "Put the page's own name in a single <h1>; don't use <h1> for the site or column name."),
-    source="SF", check=check,
+    source="SF", check=check, local=True,
 )

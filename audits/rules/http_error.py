@@ -20,7 +20,7 @@ ERROR_NAMES = {
 
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.pages.values():
+    for page in site.all_pages():
         record = page.record
         if record.status is not None and record.status < 400:
             continue
@@ -41,5 +41,5 @@ RULE = Rule(
              "Search engines drop URLs that answer 4xx/5xx or cannot be reached; citizens land on an error."),
     fix=Text("恢复页面，或将旧网址 301 重定向到新地址，并修改站内指向它的链接。",
              "Restore the page or 301-redirect the old URL to its new address, and fix internal links to it."),
-    source="LH, SF", check=check,
+    source="LH, SF", check=check, local=True,
 )

@@ -51,7 +51,7 @@ STUFFING = Rule(
              "Write the page's own name, column and site once each; add the citizens' everyday word once in "
              "brackets if needed."),
     source="BD 清风", check=check_title_stuffing,
-    params={"min_repeats": 3, "list_min_segments": 4, "list_max_segment": 6},
+    params={"min_repeats": 3, "list_min_segments": 4, "list_max_segment": 6}, local=True,
 )
 
 
@@ -85,7 +85,7 @@ MISMATCH = Rule(
              "When title and H1 disagree, engines can't tell the topic and Baidu may rewrite the result title."),
     fix=Text("让标题以 H1 中的页面名称开头，例如 H1“社会保障卡申领”对应标题“社会保障卡申领_个人办事_XX市人民政府”。",
              "Start the title with the H1's page name."),
-    source="BD", check=check_title_h1,
+    source="BD", check=check_title_h1, local=True,
 )
 
 
@@ -116,7 +116,7 @@ KEYWORD_STUFFING = Rule(
              "bodies of 200+ words only."),
     fix=Text("按自然语言写作，删除为排名而重复的词句；同义表达可以换用群众常用说法。",
              "Write naturally; remove repetitions added for ranking."),
-    source="BD", check=check_keyword_stuffing, params={"max_density": 0.05, "min_tokens": 200},
+    source="BD", check=check_keyword_stuffing, params={"max_density": 0.05, "min_tokens": 200}, local=True,
 )
 
 
@@ -145,7 +145,7 @@ FOCUS = Rule(
              "site) is in it, the page is hard to find."),
     fix=Text("把正文最核心的名词（如事项名称、证照名称）写进标题开头。",
              "Put the body's main nouns (service or certificate names) at the start of the title."),
-    source="BD", check=check_keyword_focus, params={"top_terms": 5, "min_terms": 30},
+    source="BD", check=check_keyword_focus, params={"top_terms": 5, "min_terms": 30}, local=True,
 )
 
 RULES = [STUFFING, MISMATCH, KEYWORD_STUFFING, FOCUS]

@@ -96,7 +96,7 @@ LINK_TEXT = Rule(
             "generic_texts": ["更多", "更多>>", "更多>", "更多+", "查看更多", "了解更多", "点击这里", "点击此处", "点击进入",
                               "点击查看", "点击", "点此", "详情", "查看详情", "详细", "进入", ">>", "》》", "这里", "此处",
                               "链接", "more", "more>>", "click here", "click", "read more", "learn more", "here",
-                              "details", "link"]},
+                              "details", "link"]}, local=True,
 )
 
 
@@ -120,7 +120,7 @@ ALT = Rule(
              "(GB/T 37668, WCAG 1.1.1)."),
     fix=Text("为每张有内容的图片填写简短的 alt，说明图片内容（如“云溪市政务服务中心办事大厅”）；纯装饰图片写 alt=\"\"。",
              "Give every meaningful image a short alt describing it; mark decorative images with alt=\"\"."),
-    source="LH", check=check_alt, params={"max_evidence": 10},
+    source="LH", check=check_alt, params={"max_evidence": 10}, local=True,
 )
 
 RULES = [LINK_TEXT, ALT]

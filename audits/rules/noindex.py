@@ -10,7 +10,7 @@ from audits.site import ENGINES, Site
 
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.pages.values():
+    for page in site.all_pages():
         art = page.artifacts
         if art is None or page.status != 200:
             continue
@@ -31,5 +31,5 @@ RULE = Rule(
              "A noindex page never appears in Baidu or Google results."),
     fix=Text("删除 meta robots / baiduspider / googlebot 中的 noindex 或 none，以及 X-Robots-Tag 响应头中的 noindex。",
              "Remove noindex/none from meta robots, baiduspider, googlebot and the X-Robots-Tag header."),
-    source="LH, G", check=check,
+    source="LH, G", check=check, local=True,
 )

@@ -70,7 +70,7 @@ LANG = Rule(
              "lang tells engines and screen readers the page's language so Chinese is read correctly; GB/T 37668 "
              "accessibility requires it."),
     fix=Text("在页面模板中把 <html> 改为 <html lang=\"zh-CN\">。", "Use <html lang=\"zh-CN\"> in the page templates."),
-    source="LH, GB/T 37668", check=check_lang,
+    source="LH, GB/T 37668", check=check_lang, local=True,
 )
 
 
@@ -115,7 +115,7 @@ DATE = Rule(
              "09:30\">; update the date when a guide changes."),
     source="BD 时间因子, CHK", check=check_date,
     params={"meta_names": ["PubDate", "publishdate", "firstpublishedtime", "lastmodifiedtime", "publish_date",
-                           "article:published_time"]},
+                           "article:published_time"]}, local=True,
 )
 
 
@@ -167,7 +167,7 @@ JSONLD = Rule(
     fix=Text("用谷歌富媒体搜索结果测试或 schema.org 校验工具检查 JSON-LD，修正语法错误，并为每个对象填写 @type（如 GovernmentService、NewsArticle）。",
              "Validate the JSON-LD (Rich Results Test, schema.org validator), fix syntax errors and give every "
              "object an @type such as GovernmentService or NewsArticle."),
-    source="G", check=check_jsonld,
+    source="G", check=check_jsonld, local=True,
 )
 
 # ---------------------------------------------------------------- charset-mismatch
@@ -181,7 +181,7 @@ def _as_written(body: bytes, fallback: str) -> str:
 
 
 def check_charset(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.pages.values():
+    for page in site.all_pages():
         record = page.record
         if page.artifacts is None or page.status != 200:
             continue
@@ -212,7 +212,7 @@ CHARSET = Rule(
              "旧的 GBK 页面要么转码，要么把声明改为 gbk。",
              "Save and serve pages as UTF-8 and declare it in the Content-Type header and <meta charset>; convert "
              "legacy GBK pages or declare gbk truthfully."),
-    source="—", check=check_charset,
+    source="—", check=check_charset, local=True,
 )
 
 # CHARSET is registered apart, after the indexability rules of rendering.py (catalogue order).

@@ -27,7 +27,7 @@ def follow(site: Site, start: Page, limit: int = 30) -> tuple[list[dict[str, Any
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     max_hops = int(params["max_hops"])
-    for page in site.pages.values():
+    for page in site.all_pages():
         if not (page.status and 300 <= page.status < 400):
             continue
         via = site.urls[page.id][2]
@@ -52,5 +52,5 @@ RULE = Rule(
              "Chains slow visitors and waste crawl budget; a loop means the page never opens or gets indexed."),
     fix=Text("让旧网址直接 301 到最终地址，并把站内链接改为最终地址；消除循环。",
              "301 old URLs straight to the final address, link to the final address, and break loops."),
-    source="SF", check=check, params={"max_hops": 2},
+    source="SF", check=check, params={"max_hops": 2}, local=True,
 )

@@ -22,7 +22,7 @@ _ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.m
 
 
 def check_refresh(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.pages.values():
+    for page in site.all_pages():
         art = page.artifacts
         if art is None or page.status != 200 or art.refresh is None or art.refresh[1] is None:
             continue
@@ -49,7 +49,7 @@ META_REFRESH = Rule(
              "on, and visitors see an interstitial first."),
     fix=Text("在服务器上把旧地址配置为 301 永久重定向到新地址，并把站内链接直接改为新地址。",
              "Configure a server-side 301 redirect from the old address and link to the new one directly."),
-    source="SF", check=check_refresh,
+    source="SF", check=check_refresh, local=True,
 )
 
 
@@ -119,7 +119,7 @@ CANONICAL = Rule(
              "允许收录的正式网址。",
              "Output one <link rel=\"canonical\"> with a full absolute URL pointing to the page itself or to a "
              "live, indexable URL."),
-    source="LH, SF", check=check_canonical,
+    source="LH, SF", check=check_canonical, local=True,
 )
 
 
@@ -161,7 +161,7 @@ JS = Rule(
     fix=Text("让内容管理系统在服务器端把办事指南和文章正文直接输出到 HTML 中（服务端渲染或静态化发布），脚本只用于交互增强。",
              "Have the CMS write the guide or article text into the HTML on the server (server rendering or "
              "static publishing); use scripts only to enhance."),
-    source="BD, G", check=check_js, params={"min_text": 100, "min_script_chars": 5000},
+    source="BD, G", check=check_js, params={"min_text": 100, "min_script_chars": 5000}, local=True,
 )
 
 
@@ -204,7 +204,7 @@ FRAME = Rule(
     fix=Text("把办事指南正文直接写入本页 HTML，不要用 iframe 嵌入另一个页面；确需嵌入时，在本页保留完整的指南文字。",
              "Write the guide text into the page itself instead of embedding another page with an iframe; if "
              "embedding is unavoidable, keep the full text on the page too."),
-    source="BD", check=check_frame, params={"max_main_text": 300, "min_frame_text": 100},
+    source="BD", check=check_frame, params={"max_main_text": 300, "min_frame_text": 100}, local=True,
 )
 
 
@@ -274,7 +274,7 @@ ATTACHMENT = Rule(
              "text; keep attachments for forms only."),
     source="BD", check=check_attachment,
     params={"min_elements": 4, "extensions": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "jpg", "jpeg",
-                                              "png", "gif", "bmp", "tif", "tiff"]},
+                                              "png", "gif", "bmp", "tif", "tiff"]}, local=True,
 )
 
 

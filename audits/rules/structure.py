@@ -36,7 +36,7 @@ DEEP = Rule(
     fix=Text("在首页或栏目页增加直达链接（热门服务、按部门/主题分类），缩短分页列表，给办事指南建立专题入口。",
              "Link deep pages from the home or column pages (popular services, by department or topic), "
              "shorten pagination, add entry pages for service guides."),
-    source="provincial 3-click rule, BD", check=check_deep, params={"max_depth": 5, "max_service_depth": 3},
+    source="provincial 3-click rule, BD", check=check_deep, params={"max_depth": 5, "max_service_depth": 3}, local=True,
 )
 
 

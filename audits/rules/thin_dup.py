@@ -36,7 +36,7 @@ THIN = Rule(
              "engines."),
     fix=Text("补充办理对象、条件、材料、流程等实质内容；只有附件的页面，把附件内容写成网页正文。",
              "Add the substance (who, conditions, documents, steps); turn attachments into page text."),
-    source="SF", check=check_thin, params={"min_chars": 150},
+    source="SF", check=check_thin, params={"min_chars": 150}, local=True,
 )
 
 

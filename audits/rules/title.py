@@ -32,7 +32,7 @@ MISSING = Rule(
              "the URL or guess."),
     fix=Text("每个页面设置且只设置一个 <title>，按“页面名称_栏目名称_网站名称”的格式填写。",
              "Give every page exactly one <title>, formatted page name_column_site name."),
-    source="LH, BD", check=check_missing,
+    source="LH, BD", check=check_missing, local=True,
 )
 
 

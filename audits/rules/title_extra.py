@@ -146,7 +146,7 @@ LENGTH = Rule(
              "过短的标题补充事项或栏目名称。",
              "Keep titles between 4 and 32 CJK characters: shorten long document names to their core and drop "
              "long column paths; add the service or column name to very short titles."),
-    source="BD, G", check=check_length, params={"min_width": 8, "max_width": 64},
+    source="BD, G", check=check_length, params={"min_width": 8, "max_width": 64}, local=True,
 )
 
 

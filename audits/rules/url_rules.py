@@ -38,7 +38,7 @@ def problems(url: str, params: dict[str, Any], session: re.Pattern[str]) -> list
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     session = _session_pattern(list(params["session_ids"]))
-    for page in site.pages.values():
+    for page in site.all_pages():
         found = problems(page.url, params, session)
         if found:
             yield Finding(RULE.id, page.url, Text("；".join(p.zh for p in found), "; ".join(p.en for p in found)),
@@ -59,7 +59,7 @@ RULE = Rule(
              "change the content and avoid spaces in file names."),
     source="SF", check=check,
     params={"max_length": 115, "max_query_params": 3,
-            "session_ids": ["jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "sessid", "cfid", "cftoken"]},
+            "session_ids": ["jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "sessid", "cfid", "cftoken"]}, local=True,
 )
 
 RULES = [RULE]

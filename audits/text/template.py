@@ -78,6 +78,12 @@ class TemplateDetector:
         """Count a page's blocks (each distinct block once per page; a page id seen before is ignored)."""
         if self._template is not None:
             raise RuntimeError("TemplateDetector.add() after finalise()")
+        self.add_digests(page_id, [self.digest(b) for b in blocks])
+
+    def add_digests(self, page_id: Hashable, digests: Iterable[int]) -> None:
+        """:meth:`add` for blocks already digested (:func:`block_digest`)."""
+        if self._template is not None:
+            raise RuntimeError("TemplateDetector.add() after finalise()")
         pid = _digest(repr(page_id))
         if pid in self._page_ids:
             return
@@ -85,7 +91,7 @@ class TemplateDetector:
         self.pages += 1
         bucket = math.ceil(self.pages / self._bucket_pages)
         counts = self._counts
-        for digest in {self.digest(b) for b in blocks} - {0}:
+        for digest in set(digests) - {0}:
             if digest in counts:
                 counts[digest] += 1
             else:
@@ -113,6 +119,13 @@ class TemplateDetector:
         self.threshold = max(self.min_pages, math.ceil(self.ratio * self.pages))
         self._template = frozenset(d for d, c in self._counts.items() if c >= self.threshold)
         self._counts, self._missed, self._page_ids = {}, {}, set()
+
+    @property
+    def digests(self) -> frozenset[int]:
+        """Digests of the template blocks (after finalise)."""
+        if self._template is None:
+            raise RuntimeError("TemplateDetector.digests before finalise()")
+        return self._template
 
     @property
     def template_size(self) -> int:

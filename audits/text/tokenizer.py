@@ -27,6 +27,8 @@ from sys import intern
 
 import jieba
 
+from audits.text.memo import RecentMemo
+
 __all__ = ["Tokenizer", "cache_dir", "get_tokenizer", "load_stopwords", "load_userdict"]
 
 # jieba attaches a stderr handler at DEBUG level to its own logger and logs while initialising.
@@ -89,10 +91,12 @@ class Tokenizer:
     """
 
     def __init__(self, cache: Path | None = None, use_cache: bool = True) -> None:
-        self._short: dict[str, list[str]] = {}
-        self._search: dict[str, tuple[str, ...]] = {}
+        # Memos keep what recurs (titles, template phrases) and forget one-page text, so they stay
+        # a few MB at any site size; the expansions are per distinct word (bounded by the language).
+        self._short = RecentMemo(_SHORT_CACHE)
+        self._search = RecentMemo(_SHORT_CACHE)
         self._expansions: dict[str, tuple[str, ...]] = {}      # word -> search_tokens() of it
-        self._runs: dict[str, tuple[str, ...]] = {}            # run of word characters -> its cut
+        self._runs = RecentMemo(_RUN_CACHE)                    # run of word characters -> its cut
         self._jieba = jieba.Tokenizer()
         directory = cache if cache is not None else cache_dir()
         if use_cache and _writable_dir(directory):
@@ -138,8 +142,7 @@ class Tokenizer:
                 words = memo.get(part)
                 if words is None:
                     words = tuple(self._jieba.lcut(part))
-                    if len(memo) < _RUN_CACHE:
-                        memo[part] = words
+                    memo[part] = words
                 result.extend(words)
             else:
                 result.extend(self._jieba.lcut(part))
@@ -154,8 +157,7 @@ class Tokenizer:
         cached = self._search.get(text)
         if cached is None:
             cached = tuple(self.search_tokens(self.cut(text)))
-            if len(self._search) < _SHORT_CACHE:
-                self._search[text] = cached
+            self._search[text] = cached
         return list(cached)
 
     def terms(self, text: str) -> list[str]:
@@ -163,8 +165,7 @@ class Tokenizer:
             cached = self._short.get(text)
             if cached is None:
                 cached = self.terms_and_words(text)[0]
-                if len(self._short) < _SHORT_CACHE:
-                    self._short[text] = cached
+                self._short[text] = cached
             return list(cached)
         return self.terms_and_words(text)[0]
 
@@ -177,7 +178,7 @@ class Tokenizer:
             found = expansions.get(word)
             if found is None:
                 found = self._expand(word)
-                if len(expansions) < _SHORT_CACHE:
+                if len(expansions) < _EXPANSIONS:
                     expansions[word] = found
             result.extend(found)
         return result
@@ -236,8 +237,9 @@ class Tokenizer:
         return token.lower() in self._stopwords
 
 
-_SHORT, _SHORT_CACHE = 80, 200_000   # texts up to 80 characters are cached, at most 200,000 of them
-_RUN_CACHE = 500_000                 # memoised runs of word characters (see Tokenizer.cut)
+_SHORT, _SHORT_CACHE = 80, 20_000    # texts up to 80 characters are cached (RecentMemo generations)
+_RUN_CACHE = 200_000                 # memoised runs of word characters (see Tokenizer.cut)
+_EXPANSIONS = 200_000
 _RE_HAN = jieba.re_han_default       # what jieba cuts as one unit (CJK, ASCII letters, digits, +#&._%-)
 _SHORT_SEARCH = 200                  # cut_for_search caches texts up to 200 characters (descriptions)
 

@@ -1,0 +1,186 @@
+"""Parsed pages kept on disk, read back one at a time: an audit's memory does not grow with its text.
+
+Parsing a page gives its artifacts (text blocks, meta, headers…), a template digest per text block and
+the words of each block. Held as Python objects that is 10-15 KB a page, 1-1.5 GB at 100,000 pages.
+A ``PageShelf`` writes them once, marshalled, to an anonymous temporary file (deleted when closed or
+when the process ends) and keeps only their offsets; a rule that asks for a page's artifacts gets
+them back from the file (the operating system's page cache, in practice) in ~10 µs. A few recently
+read pages stay decoded, so the several questions a rule asks about one page decode it once.
+
+Nothing here is a source of truth: the crawl store keeps the raw pages, and a shelf is rebuilt from
+them by every audit.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audits.artifacts import PageArtifacts, parse_artifacts
+from audits.text.memo import RecentMemo
+from audits.text.template import block_digest
+from audits.text.tokenizer import Tokenizer
+from crawler.store import FetchRecord
+
+_FIELDS = PageArtifacts.__slots__
+# The page's text and lists of things are its "body"; the rest (title, meta, headers' directives…) is
+# small and is what most rules and site-wide passes read: a page's head is decoded without its body.
+_BODY = ("blocks", "images", "json_ld", "script_srcs")
+_HEAD = tuple(name for name in _FIELDS if name not in _BODY)
+Segmentation = tuple[tuple[str, ...], int]      # a block's word tokens and its word count
+# offset on the shelf, sizes of head and body; offset and size of the block words (size 0: not yet)
+Where = tuple[int, int, int, int, int]
+
+
+class ShelvedArtifacts(PageArtifacts):
+    """Artifacts whose body fields are read from the shelf the first time one is asked for."""
+
+    __slots__ = ("_body_from", "_digests")
+
+    def _load_body(self) -> None:
+        shelf, start, size = self._body_from
+        self._body_from = None
+        blocks, images, json_ld, script_srcs, digests = shelf._get(start, size)
+        for name, value in (("blocks", blocks.split("\n") if blocks else []), ("images", images),
+                            ("json_ld", json_ld), ("script_srcs", script_srcs)):
+            _SLOTS[name].__set__(self, value)
+        self._digests = array("Q", digests)
+
+    @property
+    def digests(self) -> array:
+        """Template digest of each text block (0: a block empty once normalised)."""
+        if self._body_from is not None:
+            self._load_body()
+        return self._digests
+
+
+_SLOTS = {name: PageArtifacts.__dict__[name] for name in _BODY}
+
+
+def _body_field(name: str) -> property:
+    slot = _SLOTS[name]
+
+    def get(self: ShelvedArtifacts) -> Any:
+        if self._body_from is not None:
+            self._load_body()
+        return slot.__get__(self, ShelvedArtifacts)
+
+    def put(self: ShelvedArtifacts, value: Any) -> None:
+        slot.__set__(self, value)
+
+    return property(get, put)
+
+
+for _name in _BODY:
+    setattr(ShelvedArtifacts, _name, _body_field(_name))
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One page as the shelf gives it back."""
+
+    artifacts: ShelvedArtifacts
+    main: list[str] | None = None     # the page's own blocks, once the site's template is known
+    segmented: tuple[list[str], int] | None = None    # word tokens and word count of those blocks
+
+    @property
+    def digests(self) -> array:
+        return self.artifacts.digests
+
+
+@dataclass
+class PageShelf:
+    directory: str | Path | None = None
+    cache_size: int = 1024
+    digest_memo: RecentMemo = field(default_factory=RecentMemo)
+    segment_memo: RecentMemo = field(default_factory=RecentMemo)
+
+    def __post_init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="govseo-shelf-", dir=self.directory)
+        self._end = 0
+        self._dirty = False
+        self._recent: dict[int, Parsed] = {}
+
+    # ------------------------------------------------------------------ writing
+    def add(self, record: FetchRecord, tokenizer: Tokenizer | None = None) -> tuple[Where, PageArtifacts]:
+        """Parse the record's page; store its artifacts and block digests and, with a ``tokenizer``,
+        the words of every block (a crawl-time feed has a core to spare; an audit segments only the
+        page's own blocks, later: see :meth:`put_words`). Returns where they are (the page keeps
+        this) and the artifacts (for flags the page keeps unpacked)."""
+        art = parse_artifacts(record)
+        digests = array("Q", [block_digest(block, self.digest_memo) for block in art.blocks])
+        head = marshal.dumps(tuple(getattr(art, name) for name in _HEAD))
+        # the blocks as one string: decoding ~70 block strings was most of the cost
+        body = marshal.dumps(("\n".join(art.blocks), art.images, art.json_ld, art.script_srcs, digests.tobytes()))
+        start = self._write(head + body)
+        where = (start, len(head), len(body), 0, 0)
+        if tokenizer is not None:
+            where = self.put_words(where, [segment(block, self.segment_memo, tokenizer) for block in art.blocks])
+        return where, art
+
+    def _write(self, data: bytes) -> int:
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._dirty = True
+        start, self._end = self._end, self._end + len(data)
+        return start
+
+    def put_words(self, where: Where, words: list[Segmentation | None]) -> Where:
+        """Store the words of each block of the page (None for a block not segmented)."""
+        data = marshal.dumps(words)
+        return (*where[:3], self._write(data), len(data))
+
+    # ------------------------------------------------------------------ reading
+    def _get(self, start: int, size: int) -> Any:
+        if self._dirty:
+            self._file.flush()
+            self._dirty = False
+        return marshal.loads(os.pread(self._file.fileno(), size, start))
+
+    def parsed(self, page_id: int, where: Where) -> Parsed:
+        found = self._recent.get(page_id)
+        if found is None:
+            start, head, body, _, _ = where
+            art = ShelvedArtifacts.__new__(ShelvedArtifacts)
+            for name, value in zip(_HEAD, self._get(start, head), strict=True):
+                setattr(art, name, value)
+            art._body_from = (self, start + head, body)
+            found = Parsed(art)
+            if len(self._recent) >= self.cache_size:
+                del self._recent[next(iter(self._recent))]
+            self._recent[page_id] = found
+        return found
+
+    def words(self, where: Where) -> list[Segmentation | None] | None:
+        """(word tokens, word count) of each text block of the page, in order; None when not stored."""
+        return self._get(where[3], where[4]) if where[4] else None
+
+    @property
+    def size(self) -> int:
+        """Bytes written to the shelf file."""
+        return self._end
+
+    def close(self) -> None:
+        self._file.close()
+        self._recent = {}
+
+
+def segment(block: str, memo: RecentMemo | dict[str, Segmentation], tokenizer: Tokenizer) -> Segmentation:
+    """(word tokens, word count) of one text block, from ``memo`` or segmented into it."""
+    got = memo.get(block)
+    if got is None:
+        terms, count = tokenizer.terms_and_words(block)
+        got = (tuple(terms), count)
+        memo[block] = got
+    return got
+
+
+def main_mask(digests: Iterable[int], template: frozenset[int]) -> list[bool]:
+    """True for each block that is the page's own (not a template block)."""
+    return [not (d and d in template) for d in digests]

@@ -1,0 +1,60 @@
+"""Parsed pages live on a shelf (a temporary file), not in memory: what comes back is what was parsed."""
+
+from __future__ import annotations
+
+from audits.artifacts import parse_artifacts
+from audits.shelf import PageShelf, segment
+from audits.text.memo import RecentMemo
+from audits.text.template import block_digest
+from audits.text.tokenizer import get_tokenizer
+from crawler.store import CrawlStore
+
+
+def _records(db, limit=60):
+    store = CrawlStore(db, create=False)
+    try:
+        return [r for r in store.iter_fetches() if r.compressed_body and "html" in (r.content_type or "")][:limit]
+    finally:
+        store.close()
+
+
+def test_pages_come_back_from_the_shelf_as_parsed(portal_crawl):
+    tokenizer = get_tokenizer()
+    shelf = PageShelf(cache_size=8)
+    records = _records(portal_crawl)
+    assert len(records) >= 40
+    placed = [(record, shelf.add(record, tokenizer)[0]) for record in records]
+    for index, (record, where) in enumerate(placed * 2):         # twice: the cache holds only 8
+        fresh = parse_artifacts(record)
+        parsed = shelf.parsed(index, where)
+        art = parsed.artifacts
+        assert art.title == fresh.title and art.meta == fresh.meta and art.robots == fresh.robots
+        assert art.blocks == fresh.blocks and art.images == fresh.images and art.json_ld == fresh.json_ld
+        assert art.script_srcs == fresh.script_srcs and art.h1s == fresh.h1s and art.refresh == fresh.refresh
+        assert list(parsed.digests) == [block_digest(b, {}) for b in fresh.blocks]
+        assert shelf.words(where) == [segment(b, {}, tokenizer) for b in fresh.blocks]
+        assert len(shelf._recent) <= 8
+    assert shelf.size > 0
+    shelf.close()
+    assert shelf._file.closed
+
+
+def test_a_head_is_read_without_its_body(portal_crawl):
+    shelf = PageShelf()
+    record = _records(portal_crawl, 1)[0]
+    where, fresh = shelf.add(record, get_tokenizer())
+    art = shelf.parsed(1, where).artifacts
+    assert art.title == fresh.title
+    assert art._body_from is not None          # the title alone did not decode the text
+    assert art.blocks == fresh.blocks and art._body_from is None
+
+
+def test_recent_memo_keeps_what_recurs_and_stays_bounded():
+    memo = RecentMemo(limit=100)
+    memo["nav"] = 1
+    for number in range(1000):
+        memo[f"one-page block {number}"] = number
+        assert memo.get("nav") == 1            # read on every page: never forgotten
+        assert len(memo) <= 200
+    assert memo.get("one-page block 3") is None and "one-page block 999" in memo
+    assert memo.get("absent", "default") == "default"
