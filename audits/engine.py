@@ -118,6 +118,12 @@ def audit_site(site: Site, config: Config) -> tuple[list[tuple[Rule, RuleOutcome
     for a in site.assessments:
         a.reasons += [r for r in ("service-vocabulary-gap", "service-search-rank", "query-unanswered")
                       if r in by_url.get(a.service.url, set())]
+    # service-hard-to-find's evidence lists the service's reasons, the ones just added included
+    reasons = {a.service.url: a.reasons for a in site.assessments}
+    for finding in more:
+        evidence = finding.evidence
+        if isinstance(evidence, dict) and "reasons" in evidence and finding.url in reasons:
+            finding.evidence = {**evidence, "reasons": list(reasons[finding.url])}
     return outcomes + later, findings + more
 
 
