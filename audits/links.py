@@ -130,6 +130,17 @@ class LinkTable:
         if start < size:
             yield slice(start, size)
 
+    def id_bound(self, *extra: np.ndarray) -> int:
+        """One more than the largest URL id in the table (and in ``extra``)."""
+        return self._id_bound(*extra)
+
+    def edge_slices(self, names: Iterable[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(sources, targets) of the links with one of these tags, a slice of the table at a time."""
+        codes = self._codes(names)
+        for part in self._slices():
+            mask = codes[self.tag[part]]
+            yield self.source[part][mask], self.target[part][mask]
+
     def _id_bound(self, *extra: np.ndarray) -> int:
         values = [int(self.source.max(initial=-1)), int(self.target.max(initial=-1))]
         values += [int(e.max(initial=-1)) for e in extra if len(e)]

@@ -222,13 +222,18 @@ class Site:
     def link_scores(self) -> dict[int, float]:
         """Internal link score 0-100 (log-scaled PageRank) of every fetched in-scope URL."""
         ids = np.array(sorted(self.pages), dtype=np.int64)
-        sources, targets = self.links.edges((*CLICK_TAGS, "redirect"))
-        size = int(max(ids.max(initial=0), sources.max(initial=0), targets.max(initial=0))) + 1
-        position = np.full(size, -1, dtype=np.int32)
+        position = np.full(self.links.id_bound(ids), -1, dtype=np.int32)
         position[ids] = np.arange(len(ids), dtype=np.int32)
-        src, dst = position[sources], position[targets]
-        keep = (src >= 0) & (dst >= 0)
-        scores = link_scores(len(ids), src[keep], dst[keep])
+        # the graph between fetched pages, as positions: filled a slice of the link table at a time
+        sources, targets = np.empty(len(self.links), np.int32), np.empty(len(self.links), np.int32)
+        count = 0
+        for source, target in self.links.edge_slices((*CLICK_TAGS, "redirect")):
+            src, dst = position[source], position[target]
+            keep = (src >= 0) & (dst >= 0)
+            kept = int(keep.sum())
+            sources[count:count + kept], targets[count:count + kept] = src[keep], dst[keep]
+            count += kept
+        scores = link_scores(len(ids), sources[:count], targets[:count])
         return {int(uid): float(scores[i]) for i, uid in enumerate(ids)}
 
     @cached_property

@@ -352,19 +352,26 @@ def test_near_duplicates_two_thousand_documents() -> None:
         docs[b] = list(docs[a]) if i % 4 == 0 else _mutate(docs[a], [40, 160])
         planted[(a, b)] = jaccard(shingle_hashes(docs[a]), shingle_hashes(docs[b]))
     nd = NearDuplicates()
+    asked: list[str] = []
+    rereading = NearDuplicates(tokens_of=lambda key: asked.append(key) or docs[key])
     for key, tokens in docs.items():
         nd.add(key, tokens)
+        rereading.add(key, tokens)
     found = {(a, b): s for a, b, s in nd.pairs()}
     assert found == planted
+    # without kept shingles: the same pairs, and only candidates were read again
+    assert rereading.pairs() == nd.pairs() and not rereading._shingles
+    assert {a for pair in planted for a in pair} <= set(asked) and len(set(asked)) < 200
 
 
 def test_a_big_cluster_of_copies_costs_linear_pairs_and_every_copy_is_found() -> None:
     rng = random.Random(5)
     original = _doc(rng, 250)
-    nd = NearDuplicates()
+    other = _doc(rng, 250)
+    nd = NearDuplicates(tokens_of=lambda key: other if key == "other" else list(original))
     for i in range(400):                        # one template-made guide, 400 times
         nd.add(f"copy{i}", list(original))
-    nd.add("other", _doc(rng, 250))
+    nd.add("other", other)
     pairs = nd.pairs()
     partners = {key for a, b, _ in pairs for key in (a, b)}
     assert partners == {f"copy{i}" for i in range(400)}

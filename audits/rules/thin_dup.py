@@ -46,11 +46,15 @@ _NON_WORD = re.compile(r"[\W_]+")
 def check_near_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     """Jaccard similarity of character 5-gram shingles of the main text (punctuation and spaces removed):
     independent of word segmentation, and a changed word costs a few shingles, not a sentence."""
+    def text(page_id: int) -> str:      # a str: its characters are the tokens
+        return _NON_WORD.sub("", site.main_text(site.pages[page_id]))
+
+    # the candidates' texts are read again from the shelf rather than every page's shingles kept
     detector = NearDuplicates(threshold=float(params["threshold"]), min_tokens=int(params["min_chars"]),
-                              shingle_size=int(params["shingle_chars"]))
+                              shingle_size=int(params["shingle_chars"]), tokens_of=text)
     for page in site.html_pages():
         if page.id in site.indexable_ids:
-            detector.add(page.id, _NON_WORD.sub("", site.main_text(page)))   # a str: its characters
+            detector.add(page.id, text(page.id))
     similar: dict[int, list[tuple[str, float]]] = {}
     for a, b, score in detector.pairs():
         similar.setdefault(a, []).append((site.pages[b].url, score))

@@ -15,14 +15,16 @@ Documents with fewer than ``min_tokens`` tokens (20) are skipped: their few shin
 similarity meaningless (two short notices differing in one word are "50 % similar"), and thin
 pages are reported by another rule.
 
-Memory: a document keeps its sorted shingle hashes (4 bytes each) for verification plus the LSH
-band keys; the MinHash signatures themselves are not kept.
+Memory: a document's signature is one row of a uint32 matrix (512 bytes at 128 permutations). Its
+sorted shingle hashes (4 bytes a shingle) are kept for verification, unless ``tokens_of`` is given:
+then only the candidates' tokens are read again (at 100,000 pages, keeping every page's shingles was
+most of the audit's peak).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from zlib import crc32
 
 import numpy as np
@@ -91,7 +93,8 @@ class NearDuplicates:
     numpy: no Python object per document and band (an LSH index of dicts held ~2 KB a page)."""
 
     def __init__(self, threshold: float = 0.9, num_perm: int = 128, min_tokens: int = 20,
-                 shingle_size: int = 3) -> None:
+                 shingle_size: int = 3, tokens_of: Callable[[Hashable], Sequence[str]] | None = None) -> None:
+        """``tokens_of``: gives a key's tokens again; when set, shingles are not kept in memory."""
         if not 0 < threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -103,9 +106,11 @@ class NearDuplicates:
         rng = np.random.default_rng(1)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        self._signatures: list[np.ndarray] = []
+        self._signatures = np.zeros((0, num_perm), dtype=np.uint32)
         self._keys: list[Hashable] = []
+        self._known: set[Hashable] = set()
         self._shingles: dict[Hashable, np.ndarray] = {}
+        self._tokens_of = tokens_of
         self.skipped = 0
 
     def __len__(self) -> int:
@@ -114,29 +119,41 @@ class NearDuplicates:
     def add(self, key: Hashable, tokens: Sequence[str]) -> bool:
         """Index a document's tokens (a ``str``: its characters); False (and not indexed) when it has
         fewer than ``min_tokens``."""
-        if key in self._shingles:
+        if key in self._known:
             raise ValueError(f"duplicate key {key!r}")
         if len(tokens) < self.min_tokens:
             self.skipped += 1
             return False
         hashes = shingle_hashes(tokens, self.shingle_size)
         mixed = (hashes.astype(np.uint64)[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
-        self._signatures.append(mixed.min(axis=0).astype(np.uint32))
+        count = len(self._keys)
+        if count == len(self._signatures):        # grow by half: one matrix, no array per document
+            grown = np.zeros((max(64, count * 3 // 2), self.num_perm), dtype=np.uint32)
+            grown[:count] = self._signatures
+            self._signatures = grown
+        self._signatures[count] = mixed.min(axis=0)
         self._keys.append(key)
-        self._shingles[key] = hashes
+        self._known.add(key)
+        if self._tokens_of is None:
+            self._shingles[key] = hashes
         return True
+
+    def _shingles_of(self, key: Hashable) -> np.ndarray:
+        if self._tokens_of is None:
+            return self._shingles[key]
+        return shingle_hashes(self._tokens_of(key), self.shingle_size)
 
     def _candidates(self) -> set[tuple[int, int]]:
         """(i, j), i < j: documents sharing the bucket of at least one band."""
         if len(self._keys) < 2:
             return set()
-        signatures = np.vstack(self._signatures).astype(np.uint64)
+        signatures = self._signatures[:len(self._keys)]
         found: set[tuple[int, int]] = set()
         for band in range(self.bands):
             rows = signatures[:, band * self.rows:(band + 1) * self.rows]
             keys = np.zeros(len(rows), dtype=np.uint64)
             for column in rows.T:                       # polynomial over the band's values, mod 2**64
-                keys = keys * np.uint64(0x100000001B3) + column
+                keys = keys * np.uint64(0x100000001B3) + column.astype(np.uint64)
             order = np.argsort(keys, kind="stable")
             ordered = keys[order]
             starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
@@ -155,8 +172,15 @@ class NearDuplicates:
         first; key_a was added before key_b."""
         keys = self._keys
         found: list[tuple[int, int, float]] = []
-        for i, j in self._candidates():
-            sa, sb = self._shingles[keys[i]], self._shingles[keys[j]]
+        recent: dict[int, np.ndarray] = {}
+        for i, j in sorted(self._candidates()):
+            if i not in recent:
+                recent = {i: self._shingles_of(keys[i]), **{k: v for k, v in recent.items() if k > i}}
+            if j not in recent:
+                if len(recent) > 4096:         # a long run of far-apart candidates: start afresh
+                    recent = {i: recent[i]}
+                recent[j] = self._shingles_of(keys[j])
+            sa, sb = recent[i], recent[j]
             if min(len(sa), len(sb)) < self.threshold * max(len(sa), len(sb)):
                 continue  # Jaccard <= |small| / |large| < threshold
             similarity = jaccard(sa, sb)
