@@ -135,7 +135,7 @@ class FetchRecord:
     content_length: int | None
     body_size: int | None
     truncated: bool
-    headers: list[tuple[str, str]]
+    headers_json: str | None       # as stored: JSON [[name, value], ...], read by header()
     compressed_body: bytes | None
     charset_header: str | None
     charset_meta: str | None
@@ -147,15 +147,15 @@ class FetchRecord:
     def body(self) -> bytes:
         return zlib.decompress(self.compressed_body) if self.compressed_body else b""
 
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """The response headers, (name, value) pairs. Kept as the stored JSON text: an audit holds
+        every page's record, and a list of pairs was ~600 bytes a page."""
+        return [(name, value) for name, value in json.loads(self.headers_json or "[]")]
+
     def header(self, name: str) -> list[str]:
         lname = name.lower()
         return [v for k, v in self.headers if k.lower() == lname]
-
-
-def _headers(stored: str | None) -> list[tuple[str, str]]:
-    """Stored header pairs; names and short values (Server, Content-Type…) repeat on every page: one
-    string object each."""
-    return [(intern(name), intern(value) if len(value) <= 64 else value) for name, value in json.loads(stored or "[]")]
 
 
 def _interned(value: str | None) -> str | None:
@@ -298,7 +298,7 @@ class CrawlStore:
             (uid, url, state, via, depth, status, error, detail, location, ctype, clen, size, truncated, headers,
              body, cs_header, cs_meta, cs_detected, cs_used, fetched_at) = row
             yield FetchRecord(uid, url, intern(state), intern(via), depth, status, error and intern(error), detail,
-                              location, _interned(ctype), clen, size, bool(truncated), _headers(headers), body,
+                              location, _interned(ctype), clen, size, bool(truncated), headers, body,
                               _interned(cs_header), _interned(cs_meta), _interned(cs_detected), _interned(cs_used),
                               fetched_at)
 
