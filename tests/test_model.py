@@ -1,0 +1,32 @@
+"""Findings are kept small (interned messages, marshalled evidence) and read back unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from audits.model import Finding, Text
+
+
+def test_a_finding_gives_back_its_message_and_evidence():
+    evidence = {"targets": [{"url": "http://a/1", "status": 404, "anchor": None}], "count": 1, "score": 0.5,
+                "ok": True, "pair": ("a", "b")}
+    finding = Finding("broken-link", "http://a/", Text("有 1 个链接", "1 link"), evidence)
+    assert finding.message == Text("有 1 个链接", "1 link")
+    assert finding.evidence == evidence and finding.evidence is not evidence
+    assert finding.severity is None
+    finding.severity = "error"
+    assert finding == Finding("broken-link", "http://a/", Text("有 1 个链接", "1 link"), evidence, "error")
+    assert finding != Finding("broken-link", "http://a/", Text("有 1 个链接", "1 link"), {"count": 2}, "error")
+
+
+def test_evidence_is_a_copy_so_change_it_by_assignment():
+    finding = Finding("r", "u", Text("中", "en"), {"reasons": ["noindex"]})
+    finding.evidence["reasons"].append("lost")          # a copy: the finding is unchanged
+    assert finding.evidence == {"reasons": ["noindex"]}
+    finding.evidence = {**finding.evidence, "reasons": ["noindex", "service-vocabulary-gap"]}
+    assert finding.evidence["reasons"] == ["noindex", "service-vocabulary-gap"]
+
+
+@pytest.mark.parametrize("evidence", [None, 0, "", [], {}, b"raw", object])
+def test_any_evidence_comes_back(evidence):
+    assert Finding("r", "u", Text("中", "en"), evidence).evidence == evidence
