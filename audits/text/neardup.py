@@ -24,7 +24,7 @@ most of the audit's peak).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from zlib import crc32
 
 import numpy as np
@@ -167,18 +167,32 @@ class NearDuplicates:
                         found.update((i, j) for j in members[position + 1:position + 1 + _NEIGHBOURS])
         return found
 
+    def _likely(self, candidates: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """The candidates whose signatures agree on at least ``threshold - 0.25`` of their values: the
+        MinHash estimate of their similarity. Its standard deviation is under 0.045 at 128
+        permutations, so a pair at the threshold is dropped with probability below 1e-8; a page
+        template shared by many pages makes many candidates that are far below it."""
+        signatures = self._signatures
+        floor = (self.threshold - 0.25) * self.num_perm
+        for start in range(0, len(candidates), 1 << 15):
+            part = np.array(candidates[start:start + (1 << 15)], dtype=np.int64).reshape(-1, 2)
+            agree = (signatures[part[:, 0]] == signatures[part[:, 1]]).sum(axis=1)
+            yield from map(tuple, part[agree >= floor].tolist())
+
     def pairs(self) -> list[tuple[Hashable, Hashable, float]]:
         """(key_a, key_b, exact Jaccard) for every pair with similarity >= threshold, most similar
         first; key_a was added before key_b."""
         keys = self._keys
         found: list[tuple[int, int, float]] = []
-        recent: dict[int, np.ndarray] = {}
-        for i, j in sorted(self._candidates()):
+        recent: dict[int, np.ndarray] = {}     # shingles read again, while later pairs may need them
+        limit = 1024
+        for i, j in self._likely(sorted(self._candidates())):
+            if len(recent) > limit:            # forget documents before i (pairs come in order of i)
+                recent = {k: v for k, v in recent.items() if k >= i}
+                limit = max(1024, 2 * len(recent))
             if i not in recent:
-                recent = {i: self._shingles_of(keys[i]), **{k: v for k, v in recent.items() if k > i}}
+                recent[i] = self._shingles_of(keys[i])
             if j not in recent:
-                if len(recent) > 4096:         # a long run of far-apart candidates: start afresh
-                    recent = {i: recent[i]}
                 recent[j] = self._shingles_of(keys[j])
             sa, sb = recent[i], recent[j]
             if min(len(sa), len(sb)) < self.threshold * max(len(sa), len(sb)):
