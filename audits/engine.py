@@ -13,6 +13,7 @@ from typing import Any
 from audits.findability import assess
 from audits.model import Finding, Rule
 from audits.rules import ALL_RULES
+from audits.rules.findability import HARD
 from audits.scoring import RuleOutcome
 from audits.site import Site, load_site
 from crawler.store import CrawlStore
@@ -118,12 +119,11 @@ def audit_site(site: Site, config: Config) -> tuple[list[tuple[Rule, RuleOutcome
     for a in site.assessments:
         a.reasons += [r for r in ("service-vocabulary-gap", "service-search-rank", "query-unanswered")
                       if r in by_url.get(a.service.url, set())]
-    # service-hard-to-find's evidence lists the service's reasons, the ones just added included
+    # service-hard-to-find ran beside the rules whose hits it lists: give it the final reasons
     reasons = {a.service.url: a.reasons for a in site.assessments}
     for finding in more:
-        evidence = finding.evidence
-        if isinstance(evidence, dict) and "reasons" in evidence and finding.url in reasons:
-            finding.evidence = {**evidence, "reasons": list(reasons[finding.url])}
+        if finding.rule == HARD.id and finding.url in reasons:
+            finding.evidence = {**finding.evidence, "reasons": list(reasons[finding.url])}
     return outcomes + later, findings + more
 
 

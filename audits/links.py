@@ -130,10 +130,6 @@ class LinkTable:
         if start < size:
             yield slice(start, size)
 
-    def id_bound(self, *extra: np.ndarray) -> int:
-        """One more than the largest URL id in the table (and in ``extra``)."""
-        return self._id_bound(*extra)
-
     def edge_slices(self, names: Iterable[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(sources, targets) of the links with one of these tags, a slice of the table at a time."""
         codes = self._codes(names)
@@ -141,7 +137,8 @@ class LinkTable:
             mask = codes[self.tag[part]]
             yield self.source[part][mask], self.target[part][mask]
 
-    def _id_bound(self, *extra: np.ndarray) -> int:
+    def id_bound(self, *extra: np.ndarray) -> int:
+        """One more than the largest URL id in the table (and in ``extra``)."""
         values = [int(self.source.max(initial=-1)), int(self.target.max(initial=-1))]
         values += [int(e.max(initial=-1)) for e in extra if len(e)]
         return max(values) + 1
@@ -160,13 +157,13 @@ class LinkTable:
 
     def _lookup(self, ids: Iterable[int]) -> np.ndarray:
         wanted = np.fromiter(ids, dtype=np.int64)
-        table = np.zeros(self._id_bound(wanted), dtype=bool)
+        table = np.zeros(self.id_bound(wanted), dtype=bool)
         table[wanted] = True
         return table
 
     def inlink_counts(self) -> dict[int, int]:
         """Target id -> number of distinct other URLs that link to it (clickable links)."""
-        counts = np.zeros(self._id_bound(), dtype=np.int64)
+        counts = np.zeros(self.id_bound(), dtype=np.int64)
         for part in self._slices():
             mask = self._clickable(part)
             # a slice holds whole pages, so a (source, target) pair repeated anywhere is inside it
@@ -185,7 +182,7 @@ class LinkTable:
         return found
 
     def image_uses(self) -> Counter[int]:
-        counts = np.zeros(self._id_bound(), dtype=np.int64)
+        counts = np.zeros(self.id_bound(), dtype=np.int64)
         for part in self._slices():
             counts += np.bincount(self.target[part][self.tag_mask(("img",), part)], minlength=len(counts))
         targets = np.flatnonzero(counts)
@@ -193,7 +190,7 @@ class LinkTable:
 
     def frame_only_targets(self) -> set[int]:
         """URLs reached only as a frame or iframe of another page."""
-        framed_to = np.zeros(self._id_bound(), dtype=bool)
+        framed_to = np.zeros(self.id_bound(), dtype=bool)
         clicked_to = np.zeros(len(framed_to), dtype=bool)
         for part in self._slices():
             clickable = self._clickable(part)
@@ -201,11 +198,6 @@ class LinkTable:
             framed_to[self.target[part][framed]] = True
             clicked_to[self.target[part][clickable & ~framed]] = True
         return set(np.flatnonzero(framed_to & ~clicked_to).tolist())
-
-    def edges(self, names: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(sources, targets) of the links with one of these tags."""
-        mask = self.tag_mask(names)
-        return self.source[mask], self.target[mask]
 
     def sources_linking(self, targets: Iterable[int]) -> set[int]:
         wanted = self._lookup(targets)

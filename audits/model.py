@@ -52,12 +52,12 @@ class Finding:
     @property
     def evidence(self) -> Any:
         packed = self._evidence
-        return marshal.loads(packed[1:]) if isinstance(packed, bytes) and packed[:1] == b"M" else packed
+        return marshal.loads(packed) if isinstance(packed, bytes) else packed
 
     @evidence.setter
     def evidence(self, value: Any) -> None:
         try:
-            self._evidence = value if value is None else b"M" + marshal.dumps(value)
+            self._evidence = value if value is None else marshal.dumps(value)   # bytes too
         except ValueError:      # not marshallable (a rule's own object): kept as it is
             self._evidence = value
 

@@ -86,7 +86,8 @@ class Parsed:
     """One page as the shelf gives it back."""
 
     artifacts: ShelvedArtifacts
-    main: list[str] | None = None     # the page's own blocks, once the site's template is known
+    own: list[bool] | None = None     # per block: not a template block, once the template is known
+    main: list[str] | None = None     # the page's own blocks
     segmented: tuple[list[str], int] | None = None    # word tokens and word count of those blocks
 
     @property

@@ -53,9 +53,8 @@ class Page:
     @property
     def artifacts(self) -> PageArtifacts | None:
         """The parsed page (HTML only), read back from the shelf."""
-        if self.where is None or self.shelf is None:
-            return None
-        return self.shelf.parsed(self.id, self.where).artifacts
+        parsed = self.parsed()
+        return parsed.artifacts if parsed is not None else None
 
     def parsed(self) -> Parsed | None:
         if self.where is None or self.shelf is None:
@@ -173,9 +172,9 @@ class Site:
         """The page as parsed, with its own blocks (template removed) worked out. Only 200 HTML pages
         have them (the template is learnt from those)."""
         parsed = page.parsed() if page.ok_html else None
-        if parsed is not None and parsed.main is None:
-            keep = main_mask(parsed.digests, self.template.digests)
-            parsed.main = [block for block, own in zip(parsed.artifacts.blocks, keep, strict=True) if own]
+        if parsed is not None and parsed.own is None:
+            parsed.own = main_mask(parsed.digests, self.template.digests)
+            parsed.main = [block for block, own in zip(parsed.artifacts.blocks, parsed.own, strict=True) if own]
         return parsed
 
     def main_blocks(self, page: Page) -> list[str]:
@@ -275,10 +274,10 @@ class Site:
         restart at a newline."""
         page = self.pages.get(page_id)
         parsed = self._main(page) if page is not None else None
-        if parsed is None or page is None or page.where is None or self.shelf is None:
+        if parsed is None or parsed.own is None or page is None or page.where is None or self.shelf is None:
             return [], 0
         if parsed.segmented is None:
-            keep = main_mask(parsed.digests, self.template.digests)
+            keep = parsed.own
             stored = self.shelf.words(page.where)
             if stored is None:     # segment the page's own blocks once, and keep their words
                 blocks = parsed.artifacts.blocks

@@ -3,8 +3,7 @@
 glibc's malloc raises its mmap threshold each time a large block is freed, so after the first big
 numpy temporary every later one comes from the heap, and the heap rarely shrinks. An audit of
 100,000 pages makes many such temporaries (link-graph sorts, score vectors); fixing the threshold
-keeps them in their own mappings, returned to the system when freed. ``trim()`` gives back the free
-heap left by a phase that parsed many pages (lxml trees freed between Python objects that stay).
+keeps them in their own mappings, returned to the system when freed.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ def _libc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.mallopt  # noqa: B018 - glibc only (musl has no mallopt)
-        libc.malloc_trim  # noqa: B018
     except (OSError, AttributeError):
         return None
     return libc
@@ -37,9 +35,3 @@ def tune_allocator(mmap_threshold: int = 256 * 1024, trim_threshold: int = 4 * 1
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(
         libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold))
 
-
-def trim() -> None:
-    """Return free heap memory to the system (glibc ``malloc_trim``; no-op elsewhere)."""
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)

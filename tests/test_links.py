@@ -44,7 +44,7 @@ def test_images_frames_anchors_and_edges():
     assert table.anchors_to([3, 2]) == {2: ["办事指南"], 3: ["首页", "首页"]}
     assert table.sources_linking([4]) == {1, 2}
     assert table.targets_linked_from([1]) == {2, 3, 5}
-    sources, targets = table.edges(("redirect",))
+    (sources, targets), = table.edge_slices(("redirect",))
     assert sources.tolist() == [3] and targets.tolist() == [7]
 
 

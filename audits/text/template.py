@@ -76,8 +76,6 @@ class TemplateDetector:
 
     def add(self, page_id: Hashable, blocks: Iterable[str]) -> None:
         """Count a page's blocks (each distinct block once per page; a page id seen before is ignored)."""
-        if self._template is not None:
-            raise RuntimeError("TemplateDetector.add() after finalise()")
         self.add_digests(page_id, [self.digest(b) for b in blocks])
 
     def add_digests(self, page_id: Hashable, digests: Iterable[int]) -> None:
