@@ -5,8 +5,8 @@ A rule that raises yields an ``error`` status for that rule, never a crashed aud
 
 from __future__ import annotations
 
-import json
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from audits.scoring import RuleOutcome
 from audits.site import Site, load_site
 from crawler.store import CrawlStore
 from govseo.config import Config
-from govseo.fileio import atomic_open
+from govseo.spool import Spool
 
 
 def _applicable(rule: Rule, site: Site) -> int:
@@ -43,28 +43,64 @@ def _check(rule: Rule, site: Site, params: dict[str, Any]) -> tuple[list[Finding
         return [], f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"[:300]
 
 
+class _Held:
+    """One local rule's findings while the windows run: on disk (a Spool of their fields), or in a
+    list when a finding's evidence is an object marshal cannot write."""
+
+    def __init__(self) -> None:
+        self.spool: Spool | None = Spool()
+        self.kept: list[Finding] = []
+
+    def add(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            if self.spool is not None:
+                try:
+                    self.spool.append(finding.fields())
+                    continue
+                except ValueError:      # keep them all in memory from here, in order
+                    self.kept = list(self)
+                    self.spool.close()
+                    self.spool = None
+            self.kept.append(finding)
+
+    def __iter__(self) -> Iterator[Finding]:
+        if self.spool is None:
+            return iter(self.kept)
+        return (Finding.from_fields(fields) for fields in self.spool)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+
 def _run_windowed(rules: list[tuple[Rule, dict[str, Any]]], site: Site,
-                  window: int) -> dict[str, tuple[list[Finding], str | None]]:
+                  window: int) -> dict[str, tuple[_Held, str | None]]:
     """Local rules, all of them over one window of pages before the next."""
-    results: dict[str, tuple[list[Finding], str | None]] = {rule.id: ([], None) for rule, _ in rules}
+    results: dict[str, tuple[_Held, str | None]] = {rule.id: (_Held(), None) for rule, _ in rules}
     pages = list(site.pages.values())
     for start in range(0, len(pages), window):
         with site.window(pages[start:start + window]):
             for rule, params in rules:
-                found, error = results[rule.id]
+                held, error = results[rule.id]
                 if error is None:
                     more, error = _check(rule, site, params)
                     if error:
-                        results[rule.id] = ([], error)
+                        held.close()
+                        results[rule.id] = (_Held(), error)
                     else:
-                        found.extend(more)
+                        held.add(more)
     return results
 
 
-def run_rules(site: Site, config: Config, rules: list[Rule] | None = None,
-              window: int | None = None) -> tuple[list[tuple[Rule, RuleOutcome, str | None]], list[Finding]]:
-    outcomes: list[tuple[Rule, RuleOutcome, str | None]] = []
-    findings: list[Finding] = []
+Outcome = tuple[Rule, RuleOutcome, str | None]
+
+
+def each_rule(site: Site, config: Config, rules: list[Rule] | None = None,
+              window: int | None = None) -> Iterator[tuple[Rule, RuleOutcome, str | None, list[Finding]]]:
+    """Run ``rules`` (all by default), yielding each rule's outcome, error and findings in rule order.
+
+    Local rules run first, together, over windows of pages; their findings wait on disk until their
+    rule's turn, so only one rule's findings are in memory at a time."""
     rules = rules if rules is not None else ALL_RULES
     settings: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for rule in rules:
@@ -81,7 +117,12 @@ def run_rules(site: Site, config: Config, rules: list[Rule] | None = None,
         if severity == "off":
             status = "off"
         else:
-            found, error = windowed[rule.id] if rule.id in windowed else _check(rule, site, params)
+            if rule.id in windowed:
+                held, error = windowed.pop(rule.id)
+                found = list(held)
+                held.close()
+            else:
+                found, error = _check(rule, site, params)
             status = "error" if error else ("fail" if found else ("pass" if applicable else "n/a"))
         for finding in found:
             if finding.severity is None or "severity" in overrides:
@@ -89,7 +130,16 @@ def run_rules(site: Site, config: Config, rules: list[Rule] | None = None,
         scored_severity = max((f.severity for f in found), key=_rank, default=severity) \
             if severity != "off" else rule.severity
         outcome = RuleOutcome(rule.id, rule.category, rule.scope, scored_severity, status, applicable,
-                              {f.url for f in found})
+                              {site.url_object(f.url) for f in found})
+        yield rule, outcome, error, found
+
+
+def run_rules(site: Site, config: Config, rules: list[Rule] | None = None,
+              window: int | None = None) -> tuple[list[Outcome], list[Finding]]:
+    """Every rule's outcome and all the findings, in memory (``each_rule`` for big sites)."""
+    outcomes: list[Outcome] = []
+    findings: list[Finding] = []
+    for rule, outcome, error, found in each_rule(site, config, rules, window):
         outcomes.append((rule, outcome, error))
         findings.extend(found)
     return outcomes, findings
@@ -99,32 +149,56 @@ def _rank(severity: str | None) -> int:
     return {"notice": 1, "warning": 2, "error": 3}.get(severity or "", 0)
 
 
-def audit_site(site: Site, config: Config) -> tuple[list[tuple[Rule, RuleOutcome, str | None]], list[Finding]]:
+class AuditFindings:
+    """The audit's findings as result.json rows, in result order (rule order, then URL), on disk."""
+
+    def __init__(self) -> None:
+        self.rows = Spool()
+        self.counts: dict[str, int] = {}
+
+    def add(self, rule: Rule, found: list[Finding]) -> None:
+        self.counts[rule.id] = self.counts.get(rule.id, 0) + len(found)
+        for f in sorted(found, key=lambda f: f.url):
+            self.rows.append({"rule": f.rule, "severity": f.severity, "url": f.url, "message": f.message.zh,
+                              "message_en": f.message.en, "evidence": f.evidence})
+
+
+def audit_site(site: Site, config: Config) -> tuple[list[Outcome], AuditFindings]:
     """Every rule; the findability rules last, over the services assessed from the other findings."""
     base = [r for r in ALL_RULES if r.category != "findability"]
-    outcomes, findings = run_rules(site, config, base)
+    findings = AuditFindings()
+    outcomes: list[Outcome] = []
+    for rule, outcome, error, found in each_rule(site, config, base):
+        outcomes.append((rule, outcome, error))
+        findings.add(rule, found)
+    hits: dict[str, set[str]] = {}       # url -> the rules that found something there
+    for rule, outcome, _ in outcomes:
+        for url in outcome.affected:
+            hits.setdefault(url, set()).add(rule.id)
     try:
-        site.assessments = assess(site, findings, config.findability, config.services, config.queries)
+        site.assessments = assess(site, hits, config.findability, config.services, config.queries)
     except Exception as exc:  # the ranking failing must not lose the audit: its rules report the error
         site.assessment_error = f"{type(exc).__name__}: {exc}"[:300]
         site.assessments, site.user_queries = [], []
-    later, more = run_rules(site, config, [r for r in ALL_RULES if r.category == "findability"])
-    if site.assessment_error:
-        for index, (rule, outcome, _) in enumerate(later):
-            outcome.status = "error"
-            later[index] = (rule, outcome, site.assessment_error)
+    later = list(each_rule(site, config, [r for r in ALL_RULES if r.category == "findability"]))
     by_url: dict[str, set[str]] = {}
-    for finding in more:
-        by_url.setdefault(finding.url, set()).add(finding.rule)
+    for _, _, _, found in later:
+        for finding in found:
+            by_url.setdefault(finding.url, set()).add(finding.rule)
     for a in site.assessments:
         a.reasons += [r for r in ("service-vocabulary-gap", "service-search-rank", "query-unanswered")
                       if r in by_url.get(a.service.url, set())]
     # service-hard-to-find ran beside the rules whose hits it lists: give it the final reasons
     reasons = {a.service.url: a.reasons for a in site.assessments}
-    for finding in more:
-        if finding.rule == HARD.id and finding.url in reasons:
-            finding.evidence = {**finding.evidence, "reasons": list(reasons[finding.url])}
-    return outcomes + later, findings + more
+    for rule, outcome, error, found in later:
+        if site.assessment_error:
+            outcome.status, error = "error", site.assessment_error
+        for finding in found:
+            if finding.rule == HARD.id and finding.url in reasons:
+                finding.evidence = {**finding.evidence, "reasons": list(reasons[finding.url])}
+        outcomes.append((rule, outcome, error))
+        findings.add(rule, found)
+    return outcomes, findings
 
 
 def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, Any]:
@@ -141,26 +215,4 @@ def build_result(site: Site, config: Config) -> dict[str, Any]:
     from audits.result import result_document
 
     outcomes, findings = audit_site(site, config)
-    return result_document(site, outcomes, findings)
-
-
-def write_json(result: dict[str, Any], path: str | Path) -> None:
-    """Write result.json atomically: readers see the old file or the whole new one.
-
-    Compact, and written a piece at a time: ``json.dumps`` of each top-level value, and of each item
-    of the long lists (findings, pages), runs the C encoder without one huge string in memory."""
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    with atomic_open(path) as fh:
-        fh.write("{")
-        for number, (key, value) in enumerate(result.items()):
-            fh.write(("," if number else "") + dumps(key) + ":")
-            if isinstance(value, list) and len(value) > 100:
-                fh.write("[")
-                for index, item in enumerate(value):
-                    fh.write(("," if index else "") + dumps(item))
-                fh.write("]")
-            else:
-                fh.write(dumps(value))
-        fh.write("}\n")
+    return result_document(site, outcomes, findings.rows, findings.counts)

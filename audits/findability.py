@@ -28,6 +28,7 @@ overridden in ``govseo.toml [findability]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,18 +186,22 @@ def answer_queries(site: Site, index: SearchIndex, queries: list[tuple[str, str 
     return result
 
 
-def assess(site: Site, findings: list[Finding], config: dict[str, Any] | None = None,
+def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], config: dict[str, Any] | None = None,
            services_config: dict[str, Any] | None = None,
            user_queries: list[tuple[str, str | None]] | None = None) -> list[Assessment]:
     """Score every service; the result is sorted hardest first (rank 1). Also answers the user's queries
-    (``site.user_queries``) on the same index."""
+    (``site.user_queries``) on the same index. ``findings``: the other rules' findings, or which rules
+    found something at each URL (url -> rule ids)."""
     settings = _settings(config)
     synonyms = load_synonyms()
     index = build_index(site, float(settings["min_match"]))
     site.user_queries = answer_queries(site, index, user_queries or [])
-    hits: dict[str, set[str]] = {}
-    for finding in findings:
-        hits.setdefault(finding.url, set()).add(finding.rule)
+    if isinstance(findings, Mapping):
+        hits = findings
+    else:
+        hits = {}
+        for finding in findings:
+            hits.setdefault(finding.url, set()).add(finding.rule)
     assessments = []
     for service in detect_services(site, services_config):
         a = Assessment(service)

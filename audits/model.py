@@ -61,6 +61,18 @@ class Finding:
         except ValueError:      # not marshallable (a rule's own object): kept as it is
             self._evidence = value
 
+    def fields(self) -> tuple[Any, ...]:
+        """What ``from_fields`` needs to make this finding again (marshallable unless the evidence is
+        an object of the rule's own)."""
+        return (self.rule, self.url, self._zh, self._en, self._evidence, self.severity)
+
+    @classmethod
+    def from_fields(cls, fields: tuple[Any, ...]) -> Finding:
+        finding = cls.__new__(cls)
+        finding.rule, finding.url, zh, en, finding._evidence, finding.severity = fields
+        finding._zh, finding._en = intern(zh), intern(en)
+        return finding
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
             return NotImplemented

@@ -7,11 +7,12 @@ from typing import Any
 
 from audits.findability import Assessment
 from audits.fixes import service_fixes
-from audits.model import CATEGORIES, Finding, Rule
+from audits.model import CATEGORIES, Rule
 from audits.scoring import RuleOutcome, category_scores, page_score, site_score
 from audits.site import Page, Site
 from audits.synonyms import load_synonyms
 from govseo import __version__
+from govseo.spool import Spool
 
 SCHEMA_VERSION = 1
 
@@ -24,8 +25,8 @@ def _page_kind(page: Page) -> str:
     return "html" if page.artifacts is not None else "resource"
 
 
-def _pages(site: Site, scored: list[RuleOutcome], services: set[str]) -> list[dict[str, Any]]:
-    pages = []
+def _pages(site: Site, scored: list[RuleOutcome], services: set[str]) -> Spool:
+    pages = Spool()
     for page in sorted(site.pages.values(), key=lambda p: (p.depth is None, p.depth or 0, p.url)):
         html_ok = page.ok_html
         score = page_score(page.url, scored, html_ok=html_ok) if html_ok else (0 if page.is_error else None)
@@ -78,15 +79,16 @@ def _sections(services: list[dict[str, Any]], hard_below: int = 60) -> list[dict
 
 
 def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | None]],
-                    findings: list[Finding]) -> dict[str, Any]:
+                    findings: Spool, counts: dict[str, int]) -> dict[str, Any]:
+    """The result document. ``findings``: its rows in result order (rule order, then URL) and their
+    ``counts`` per rule, as audits.engine.AuditFindings keeps them.
+
+    The long lists, findings and pages, are Spools (on disk, iterable, see govseo/spool.py)."""
     scored = [o for _, o, _ in outcomes]
     categories = category_scores(scored, CATEGORIES)
     if site.assessments:    # findability: the mean service score (documented in audits/scoring.py)
         categories["findability"] = round(mean(a.score for a in site.assessments))
     services = _services(site, site.assessments)
-    counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding.rule] = counts.get(finding.rule, 0) + 1
     rules = [{
         "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,
         "category": rule.category, "scope": rule.scope, "description": rule.why.zh, "fix": rule.fix.zh,
@@ -94,8 +96,6 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
         "en": {"title": rule.failure.en, "check": rule.title.en, "description": rule.why.en, "fix": rule.fix.en},
         "status": outcome.status, "count": counts.get(rule.id, 0), "error": error,
     } for rule, outcome, error in outcomes]
-    order = {rule.id: i for i, (rule, _, _) in enumerate(outcomes)}
-    findings = sorted(findings, key=lambda f: (order[f.rule], f.url))
     options = site.options
     return {
         "schema_version": SCHEMA_VERSION,
@@ -109,8 +109,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
         },
         "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories},
         "rules": rules,
-        "findings": [{"rule": f.rule, "severity": f.severity, "url": f.url, "message": f.message.zh,
-                      "message_en": f.message.en, "evidence": f.evidence} for f in findings],
+        "findings": findings,
         "pages": _pages(site, scored, {s["url"] for s in services}),
         "services": services,
         "sections": _sections(services),

@@ -122,6 +122,11 @@ class Site:
         """``outlinks.get(page_id, ())``: the page's links, in document order."""
         return Outlinks(self.links)
 
+    def url_object(self, url: str) -> str:
+        """The page's own URL string when ``url`` is a page's (one string object kept, not one a finding)."""
+        page = self.page(url)
+        return page.url if page is not None else url
+
     def page(self, url: str) -> Page | None:
         uid = self.ids.get(url)
         return self.pages.get(uid) if uid is not None else None

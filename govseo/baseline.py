@@ -13,13 +13,12 @@ relative. The file is written atomically (temp file + rename): readers see the o
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, replace
 from typing import Any
 
 from govseo.check import Assertions, Item, compare
-from govseo.fileio import atomic_open
+from govseo.resultfile import write_result
 
 _ALWAYS_REFUSED = ("crawl-incomplete", "rule-error")   # warnings for `check`, regressions for the ratchet
 
@@ -63,7 +62,5 @@ def update_baseline(current: dict[str, Any], baseline: dict[str, Any] | None, pa
 
 
 def write_baseline(result: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write the baseline atomically, formatted as result.json is."""
-    with atomic_open(path) as handle:
-        json.dump(result, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    """Write the baseline atomically, as result.json is written."""
+    write_result(result, path)

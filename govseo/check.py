@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govseo.messages import message
+from govseo.spool import is_rows
 
 LEVELS = ("off", "warn", "error")
 _UNCHECKED_STATUS = ("error", "off")
@@ -126,7 +127,7 @@ def validate(doc: Any) -> str | None:
     if not isinstance(doc.get("site"), dict) or not _score_ok(doc["site"].get("score")):
         return "site.score must be a number or null"
     for name in ("rules", "findings", "services"):
-        if not isinstance(doc.get(name), list):
+        if not is_rows(doc.get(name)):
             return f"{name} must be a list"
         bad = next((i for i, x in enumerate(doc[name]) if not isinstance(x, dict)), None)
         if bad is not None:

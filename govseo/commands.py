@@ -141,8 +141,10 @@ def _summary(result: dict[str, Any], lang: str) -> str:
 
 
 def _load_result(path: str, lang: str) -> dict[str, Any]:
+    from govseo.resultfile import read_result
+
     try:
-        result = json.loads(Path(path).read_text(encoding="utf-8"))
+        result = read_result(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(message("result_unreadable", lang, path=path,
                                  error=getattr(exc, "strerror", None) or exc)) from exc
@@ -173,8 +175,8 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     if not args.resume:   # a new run replaces the previous crawl in this directory
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    from audits.engine import write_json
     from audits.feed import PageFeed
+    from govseo.resultfile import write_result
 
     stages = _Stages()
     feed = PageFeed(db)
@@ -185,7 +187,7 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     stages.done("crawl")
     result = _audit(db, config, lang, feed)
     feed.release()          # the pages it parsed are no longer needed: free them before the reports
-    write_json(result, out / "result.json")
+    write_result(result, out / "result.json")
     stages.done("audit")
     paths = [out / "result.json", *_write_reports(result, out, lang)]
     stages.done("report")
@@ -204,12 +206,12 @@ def cmd_crawl(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, config: Config, lang: str) -> int:
-    from audits.engine import write_json
+    from govseo.resultfile import write_result
 
     out = Path(args.out)
     _out_dir(str(out.parent), lang)
     result = _audit(Path(args.db), config, lang)
-    write_json(result, out)
+    write_result(result, out)
     print(_summary(result, lang))
     print(message("audit_done", lang, path=out))
     return 0

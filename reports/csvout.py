@@ -2,18 +2,24 @@
 
 Files are UTF-8 with a BOM (``utf-8-sig``) so Excel opens Chinese text
 correctly, and every cell is neutralised against CSV/formula injection.
+Findings and pages (lists or ``Spool``s) are sorted and written as a stream
+(``streams.sorted_stream``), never gathered into one list.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from govseo.fileio import atomic_open
 from reports.i18n import normalise_lang
 from reports.services_view import service_fixes, service_order
+from reports.streams import sorted_stream
 from reports.values import dicts, evidence_text, rule_texts, severity_rank, text
+from reports.values import rows as row_dicts
 
 FINDINGS_COLUMNS: tuple[str, ...] = ("rule", "severity", "url", "message", "evidence", "rule_title")
 PAGES_COLUMNS: tuple[str, ...] = (
@@ -42,41 +48,47 @@ def neutralise(cell: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
 
 
-def findings_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
-    """The neutralised CSV rows (without the header) of every finding, sorted by severity, rule, URL."""
+def iter_findings_rows(result: dict[str, Any], lang: str = "zh") -> Iterator[list[str]]:
+    """The neutralised CSV rows (without the header) of every finding, sorted by severity, rule, URL, message."""
     lang = normalise_lang(lang)
     result = result if isinstance(result, dict) else {}
-    rules_list = result.get("rules") if isinstance(result.get("rules"), list) else []
-    rules = {r.get("id"): r for r in rules_list if isinstance(r, dict)}
-    findings = result.get("findings") if isinstance(result.get("findings"), list) else []
-    rows = []
-    for finding in findings:
-        if not isinstance(finding, dict):
-            continue
-        rule_id = finding.get("rule")
-        rule = rules.get(rule_id) if isinstance(rules.get(rule_id), dict) else {"id": rule_id}
-        message = finding.get("message_en") if lang == "en" and finding.get("message_en") else finding.get("message")
-        severity = finding.get("severity") or rule.get("severity")
-        rows.append([rule_id, severity, finding.get("url"), message, evidence_text(finding.get("evidence")),
-                     rule_texts(rule, lang)["title"]])
-    rows.sort(key=lambda r: (severity_rank(r[1]), str(r[0]), str(r[2]), str(r[3])))
-    return [[neutralise(cell) for cell in row] for row in rows]
+    rules = {r.get("id"): r for r in dicts(result.get("rules"))}
+
+    def keyed() -> Iterator[tuple[tuple[int, str, str, str], list[str]]]:
+        for finding in row_dicts(result.get("findings")):
+            rule_id = finding.get("rule")
+            rule = rules.get(rule_id) if isinstance(rules.get(rule_id), dict) else {"id": rule_id}
+            english = lang == "en" and finding.get("message_en")
+            message = finding.get("message_en") if english else finding.get("message")
+            severity = finding.get("severity") or rule.get("severity")
+            row = [rule_id, severity, finding.get("url"), message, evidence_text(finding.get("evidence")),
+                   rule_texts(rule, lang)["title"]]
+            yield (severity_rank(severity), str(rule_id), str(row[2]), str(message)), [neutralise(c) for c in row]
+
+    for _, row in sorted_stream(keyed(), key=itemgetter(0)):
+        yield row
+
+
+def findings_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+    """``iter_findings_rows`` as a list (for small results and tests; the writer streams)."""
+    return list(iter_findings_rows(result, lang))
 
 
 def write_findings_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
     """Write findings.csv atomically; returns the number of data rows written."""
-    rows = findings_rows(result, lang)
-    _write(path, FINDINGS_COLUMNS, rows)
-    return len(rows)
+    return _write(path, FINDINGS_COLUMNS, iter_findings_rows(result, lang))
+
+
+def iter_pages_rows(result: dict[str, Any]) -> Iterator[list[str]]:
+    """The neutralised CSV rows (without the header) of every page, sorted by URL."""
+    pages = result.get("pages") if isinstance(result, dict) else None
+    neutralised = ([neutralise(page.get(col)) for col in PAGES_COLUMNS] for page in row_dicts(pages))
+    return sorted_stream(neutralised, key=itemgetter(0))
 
 
 def write_pages_csv(result: dict[str, Any], path: str | os.PathLike[str]) -> int:
     """Write pages.csv (every crawled page, uncapped) atomically; returns the number of data rows."""
-    pages = result.get("pages") if isinstance(result, dict) and isinstance(result.get("pages"), list) else []
-    rows = [[neutralise(page.get(col)) for col in PAGES_COLUMNS] for page in pages if isinstance(page, dict)]
-    rows.sort(key=lambda r: r[0])
-    _write(path, PAGES_COLUMNS, rows)
-    return len(rows)
+    return _write(path, PAGES_COLUMNS, iter_pages_rows(result))
 
 
 def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
@@ -107,13 +119,21 @@ def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
 
 def write_services_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
     """Write services.csv (every service, uncapped) atomically; returns the number of data rows."""
-    rows = services_rows(result, lang)
-    _write(path, SERVICES_COLUMNS, rows)
-    return len(rows)
+    return _write(path, SERVICES_COLUMNS, services_rows(result, lang))
 
 
-def _write(path: str | os.PathLike[str], header: tuple[str, ...], rows: list[list[str]]) -> None:
+def _write(path: str | os.PathLike[str], header: tuple[str, ...], data: Iterable[list[str]]) -> int:
+    """Write the header and the ``data`` rows (consumed as they come); returns the number of rows."""
+    written = 0
+
+    def counted() -> Iterator[list[str]]:
+        nonlocal written
+        for row in data:
+            written += 1
+            yield row
+
     with atomic_open(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(counted())
+    return written

@@ -13,7 +13,7 @@ from typing import Any
 from reports.charts import line_chart
 from reports.i18n import CATEGORIES, SEVERITIES
 from reports.services_view import service_order
-from reports.values import dict_of, dicts, grade, moment, score_of, text
+from reports.values import count, dict_of, dicts, grade, moment, rows, score_of, text
 
 TREND_RUNS = 12  # crawls shown in the chart and the run table (the latest ones)
 SERVICE_COLUMNS = 6  # crawls shown as columns of the service table (the latest ones)
@@ -24,7 +24,7 @@ def _run(result: dict[str, Any], lang: str, current: bool) -> dict[str, Any]:
     crawl, site = dict_of(result.get("crawl")), dict_of(result.get("site"))
     shown, when = moment(crawl.get("started_at"), lang)
     counts = dict.fromkeys(SEVERITIES, 0)
-    for finding in dicts(result.get("findings")):
+    for finding in rows(result.get("findings")):
         if finding.get("severity") in counts:
             counts[finding["severity"]] += 1
     categories = dict_of(site.get("categories"))
@@ -38,7 +38,7 @@ def _run(result: dict[str, Any], lang: str, current: bool) -> dict[str, Any]:
         "date": shown[:16] or "?", "day": shown[:10] or "?", "when": when, "current": current,
         "score": score_of(site.get("score")),
         "categories": [score_of(categories.get(key)) for key in CATEGORIES],
-        "counts": counts, "pages": pages if isinstance(pages, int) else len(dicts(result.get("pages"))),
+        "counts": counts, "pages": pages if isinstance(pages, int) else count(result.get("pages")),
         "services": services, "names": names,
     }
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from reports.charts import bar_rows
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
-from reports.values import dict_of, dicts, grade, int_of, moment, score_of, text
+from reports.values import count, dict_of, dicts, grade, int_of, moment, rows, score_of, text
 
 HARD_BELOW = 60  # a service scoring below this counts as hard to find (as in the league table)
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
@@ -48,7 +48,7 @@ def site_dirs(results: list[dict[str, Any]]) -> list[str]:
 def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
     site, crawl = dict_of(result.get("site")), dict_of(result.get("crawl"))
     counts = dict.fromkeys(SEVERITIES, 0)
-    for finding in dicts(result.get("findings")):
+    for finding in rows(result.get("findings")):
         if finding.get("severity") in counts:
             counts[finding["severity"]] += 1
     services = dicts(result.get("services"))
@@ -61,7 +61,7 @@ def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
         "score": score, "grade": grade(score),
         "categories": [{"score": score_of(categories.get(k)), "grade": grade(score_of(categories.get(k)))}
                        for k in CATEGORIES],
-        "counts": counts, "pages": pages if pages is not None else len(dicts(result.get("pages"))),
+        "counts": counts, "pages": pages if pages is not None else count(result.get("pages")),
         "services": len(services), "hard": sum(1 for s in scores if s is not None and s < HARD_BELOW),
         "date": moment(crawl.get("started_at"), lang)[0][:16],
     }

@@ -1,8 +1,13 @@
-"""The structure section: click-depth histogram, status codes and sitemap coverage, from ``pages``."""
+"""The structure section: click-depth histogram, status codes and sitemap coverage, from ``pages``.
+
+``pages`` is any re-iterable of page dicts (a list, or ``values.Rows`` over a ``Spool``): each chart
+reads it once and keeps counts only.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from reports.charts import bar_rows, column_chart, stacked_rows
@@ -20,7 +25,7 @@ def _status(page: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def depth_chart(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
+def depth_chart(pages: Iterable[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
     """Pages per click depth, service pages stacked on top of the others; None without pages."""
     bins: list[str] = [str(d) for d in range(MAX_DEPTH_BIN)] + [f"{MAX_DEPTH_BIN}+"]
     services, others = [0] * len(bins), [0] * len(bins)
@@ -43,7 +48,7 @@ def depth_chart(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any
     return chart
 
 
-def status_chart(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
+def status_chart(pages: Iterable[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
     """Pages per HTTP status code (plus fetch failures and robots-blocked URLs); None without pages."""
     codes: Counter[int] = Counter()
     failed = blocked = 0
@@ -76,27 +81,36 @@ def _status_class(code: int) -> str:
     return "s-good" if 200 <= code < 300 else "s-accent" if 300 <= code < 400 else "s-poor" if code >= 400 else "s-na"
 
 
-def sitemap_chart(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
+def sitemap_chart(pages: Iterable[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any] | None:
     """Sitemap coverage of indexable pages and of service pages, and how clean the sitemap is."""
-    indexable = [p for p in pages if p.get("indexable") is True]
-    services = [p for p in pages if p.get("is_service") is True]
-    listed = [p for p in pages if p.get("in_sitemap") is True]
+    # [pages, of which with the field True] for indexable pages, service pages and sitemap URLs
+    indexable, services, listed = [0, 0], [0, 0], [0, 0]
+    for page in pages:
+        in_sitemap = page.get("in_sitemap") is True
+        if page.get("indexable") is True:
+            indexable[0] += 1
+            indexable[1] += in_sitemap
+        if page.get("is_service") is True:
+            services[0] += 1
+            services[1] += in_sitemap
+        if in_sitemap:
+            listed[0] += 1
+            listed[1] += page.get("indexable") is True
 
-    def split(items: list[dict[str, Any]], field: str, yes: str, no: str) -> list[tuple[str, str, int]]:
-        hit = sum(1 for p in items if p.get(field) is True)
-        return [("s-good", yes, hit), ("s-poor", no, len(items) - hit)]
+    def split(tally: list[int], yes: str, no: str) -> list[tuple[str, str, int]]:
+        return [("s-good", yes, tally[1]), ("s-poor", no, tally[0] - tally[1])]
 
     chart = stacked_rows([
-        (t["chart_indexable_pages"], split(indexable, "in_sitemap", t["chart_in_sitemap"], t["chart_not_in_sitemap"])),
-        (t["chart_service_pages"], split(services, "in_sitemap", t["chart_in_sitemap"], t["chart_not_in_sitemap"])),
-        (t["chart_sitemap_urls"], split(listed, "indexable", t["chart_sitemap_ok"], t["chart_sitemap_bad"])),
+        (t["chart_indexable_pages"], split(indexable, t["chart_in_sitemap"], t["chart_not_in_sitemap"])),
+        (t["chart_service_pages"], split(services, t["chart_in_sitemap"], t["chart_not_in_sitemap"])),
+        (t["chart_sitemap_urls"], split(listed, t["chart_sitemap_ok"], t["chart_sitemap_bad"])),
     ])
     if not chart["rows"]:
         return None
-    chart["no_sitemap"] = not listed
+    chart["no_sitemap"] = not listed[0]
     return chart
 
 
-def structure(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any]:
+def structure(pages: Iterable[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any]:
     """Everything the structure section shows."""
     return {"depth": depth_chart(pages, t), "status": status_chart(pages, t), "sitemap": sitemap_chart(pages, t)}

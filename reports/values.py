@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from govseo.spool import is_rows
 from reports.i18n import SEVERITIES
 
 _SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -22,7 +24,36 @@ def dict_of(value: Any) -> dict[str, Any]:
 
 
 def dicts(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+    """The dict items of a list (or spool) as a list: for short lists only (rules, services, sections)."""
+    return list(rows(value))
+
+
+def rows(value: Any) -> Iterator[dict[str, Any]]:
+    """The dict items of a list or a ``Spool``, one at a time (nothing for anything else).
+
+    Findings and pages are read through this (or ``Rows``), never gathered into a list.
+    """
+    if is_rows(value):
+        for item in value:
+            if isinstance(item, dict):
+                yield item
+
+
+class Rows:
+    """A re-iterable view of the dict items of a list or ``Spool``: each iteration reads them again."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return rows(self._value)
+
+
+def count(value: Any) -> int:
+    """How many dict items a list or ``Spool`` holds (counted by iterating, not by listing them)."""
+    return sum(1 for _ in rows(value))
 
 
 def text(value: Any) -> str:

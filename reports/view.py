@@ -7,17 +7,21 @@ the Jinja environment autoescapes everything the templates print.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reports.evidence import evidence_lines
 from reports.history import trend_view
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
 from reports.services_view import services_view
+from reports.streams import Smallest
 from reports.structure import structure
+from reports.values import Rows, count, evidence_text, grade, moment, rule_texts, score_of, severity_rank
 from reports.values import dict_of as _dict
 from reports.values import dicts as _dicts
-from reports.values import evidence_text, grade, moment, rule_texts, score_of, severity_rank
 from reports.values import int_of as _int
+from reports.values import rows as _rows
 from reports.values import text as _text
 
 __all__ = ["build_context", "evidence_text", "grade", "rule_texts", "score_of", "severity_rank"]
@@ -83,7 +87,7 @@ def _overview(result: dict[str, Any], lang: str, t: dict[str, Any]) -> dict[str,
         "grade": grade(score),
         "categories": categories,
         "start_urls": start_urls,
-        "pages_crawled": pages_crawled if pages_crawled is not None else len(_dicts(result.get("pages"))),
+        "pages_crawled": pages_crawled if pages_crawled is not None else count(result.get("pages")),
         "crawl_date": started,
         "duration": _duration(start_dt, end_dt, t),
         "user_agent": _text(crawl.get("user_agent")),
@@ -91,13 +95,33 @@ def _overview(result: dict[str, Any], lang: str, t: dict[str, Any]) -> dict[str,
     }
 
 
+class _Tally:
+    """One rule's findings as read: how many, the worst severity (first seen) and the first rows to show."""
+
+    __slots__ = ("best", "count", "rank", "severity")
+
+    def __init__(self) -> None:
+        self.count, self.rank, self.severity = 0, -1, None
+        self.best = Smallest(FINDINGS_CAP)
+
+    def add(self, finding: dict[str, Any], lang: str) -> None:
+        self.count += 1
+        rank = severity_rank(finding.get("severity"))
+        if self.rank < 0 or rank < self.rank:
+            self.rank, self.severity = rank, finding.get("severity")
+        self.best.add((rank, _text(finding.get("url")), _message(finding, lang)), finding)
+
+
 def _findings(result: dict[str, Any], lang: str) -> dict[str, Any]:
     rules = {_text(r.get("id")): r for r in _dicts(result.get("rules")) if r.get("id")}
-    by_rule: dict[str, list[dict[str, Any]]] = {}
+    by_rule: dict[str, _Tally] = {}
     counts = dict.fromkeys(SEVERITIES, 0)
-    for finding in _dicts(result.get("findings")):
+    for finding in _rows(result.get("findings")):
         rule_id = _text(finding.get("rule"))
-        by_rule.setdefault(rule_id, []).append(finding)
+        tally = by_rule.get(rule_id)
+        if tally is None:
+            tally = by_rule[rule_id] = _Tally()
+        tally.add(finding, lang)
         severity = finding.get("severity") or _dict(rules.get(rule_id)).get("severity")
         if severity in counts:
             counts[severity] += 1
@@ -105,20 +129,17 @@ def _findings(result: dict[str, Any], lang: str) -> dict[str, Any]:
     groups = []
     for rule_id in set(by_rule) | failing:
         rule = rules.get(rule_id) or {"id": rule_id}
-        items = by_rule.get(rule_id, [])
-        severity = min((f.get("severity") for f in items), key=severity_rank, default=None)
-        severity = severity if severity in _SEVERITY_RANK else rule.get("severity")
-        items.sort(key=lambda f: (severity_rank(f.get("severity")), _text(f.get("url")), _message(f, lang)))
-        rows = [{"url": _text(f.get("url")), "message": _message(f, lang),
-                 "evidence": evidence_lines(f.get("evidence"), lang),
-                 "severity": f.get("severity") if f.get("severity") not in (None, severity) else None}
-                for f in items[:FINDINGS_CAP]]
-        count = len(items) or _int(rule.get("count")) or 0
+        tally = by_rule.get(rule_id) or _Tally()
+        severity = tally.severity if tally.severity in _SEVERITY_RANK else rule.get("severity")
+        shown = [{"url": _text(f.get("url")), "message": _message(f, lang),
+                  "evidence": evidence_lines(f.get("evidence"), lang),
+                  "severity": f.get("severity") if f.get("severity") not in (None, severity) else None}
+                 for f in tally.best.items()]
         category = _text(rule.get("category"))
         groups.append({
             "id": rule_id, **rule_texts(rule, lang), "severity": _text(severity), "category": category,
-            "source": _text(rule.get("source")), "count": count,
-            "rows": rows, "more": max(0, len(items) - len(rows)),
+            "source": _text(rule.get("source")), "count": tally.count or _int(rule.get("count")) or 0,
+            "rows": shown, "more": max(0, tally.count - len(shown)),
         })
     groups.sort(key=lambda g: (severity_rank(g["severity"]), -g["count"], g["id"]))
     budget = FINDINGS_TOTAL_CAP
@@ -139,17 +160,26 @@ def _findings(result: dict[str, Any], lang: str) -> dict[str, Any]:
             "errored": errored, "passed": listed("pass"), "na": listed("n/a")}
 
 
-def _pages(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any]:
+def _pages(pages: Iterable[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any]:
     def key(page: dict[str, Any]) -> tuple[int, int, str]:
         # Worst first: HTTP errors, then by score; unscored pages last.
         score, depth = score_of(page.get("score")), _int(page.get("depth"))
         rank = -1 if (_int(page.get("status")) or 0) >= 400 else 101 if score is None else score
         return (rank, 10**9 if depth is None else depth, _text(page.get("url")))
 
-    rows = []
-    for page in sorted(pages, key=key)[:PAGES_CAP]:
+    total = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal total
+        for page in pages:
+            total += 1
+            yield page
+
+    worst = heapq.nsmallest(PAGES_CAP, counted(), key=key)  # stable, like sorted(...)[:PAGES_CAP]
+    shown = []
+    for page in worst:
         score = score_of(page.get("score"))
-        rows.append({
+        shown.append({
             "url": _text(page.get("url")),
             "status": _text(page.get("status")) or t["dash"], "status_n": _int(page.get("status")),
             "depth": _text(page.get("depth")) or t["dash"], "depth_n": _int(page.get("depth")),
@@ -161,7 +191,7 @@ def _pages(pages: list[dict[str, Any]], t: dict[str, Any]) -> dict[str, Any]:
             "is_service": page.get("is_service") is True,
             "http_error": (_int(page.get("status")) or 0) >= 400,
         })
-    return {"rows": rows, "total": len(pages), "capped": len(pages) > PAGES_CAP}
+    return {"rows": shown, "total": total, "capped": total > PAGES_CAP}
 
 
 def build_context(result: dict[str, Any], lang: str = "zh",
@@ -171,7 +201,7 @@ def build_context(result: dict[str, Any], lang: str = "zh",
     result = _dict(result)
     t = labels(lang)
     tool = _dict(result.get("tool"))
-    pages = _dicts(result.get("pages"))
+    pages = Rows(result.get("pages"))  # read once per use, never listed: it may be a large Spool
     return {
         "lang": lang,
         "t": t,
