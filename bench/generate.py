@@ -17,10 +17,24 @@ from pathlib import Path
 DEPARTMENTS = ["公安局", "人力资源和社会保障局", "住房和城乡建设局", "市场监督管理局", "民政局", "交通运输局",
                "医疗保障局", "住房公积金管理中心", "自然资源和规划局", "教育体育局", "卫生健康委员会", "税务局",
                "生态环境局", "农业农村局", "文化和旅游局", "退役军人事务局", "司法局", "财政局", "商务局", "应急管理局"]
-SERVICES = ["社会保障卡申领", "住房公积金提取", "居住证办理", "最低生活保障申请", "户口迁移", "机动车交通违法处理",
-            "个体工商户设立登记", "营业执照变更登记", "不动产转移登记", "失业保险金申领", "结婚登记", "医保关系转移接续",
-            "食品经营许可", "建筑工程施工许可证核发", "临时救助申请", "老年人优待证办理", "出生医学证明办理",
-            "教师资格认定", "残疾人证办理", "道路货物运输经营许可"]
+# A service catalogue as a city's 政务服务事项目录 has it: hundreds of distinct items (a licence or
+# certificate and what is done with it), so one name is shared by a few guides, not by thousands.
+SUBJECTS = ["食品经营许可证", "营业执照", "社会保障卡", "居住证", "机动车驾驶证", "机动车行驶证", "港澳通行证", "户口簿",
+            "残疾人证", "老年人优待证", "教师资格证", "医师执业证书", "道路运输经营许可证", "排污许可证",
+            "建筑工程施工许可证", "药品经营许可证", "烟草专卖零售许可证", "出版物经营许可证", "危险化学品经营许可证",
+            "燃气经营许可证", "取水许可证", "采矿许可证", "林木采伐许可证", "渔业捕捞许可证", "种子生产经营许可证",
+            "兽药经营许可证", "医疗机构执业许可证", "民办学校办学许可证", "人力资源服务许可证", "劳务派遣经营许可证",
+            "旅行社业务经营许可证", "网络文化经营许可证", "娱乐场所经营许可证", "公共场所卫生许可证", "放射诊疗许可证",
+            "特种设备使用登记证", "建筑业企业资质证书", "房地产开发企业资质证书", "不动产权证书", "出生医学证明",
+            "独生子女父母光荣证", "职业资格证书", "律师执业证", "导游证", "残疾军人证", "住房公积金缴存证明",
+            "失业登记证明", "最低生活保障金", "临时救助金", "医疗保险关系转移凭证"]
+ACTIONS = ["核发", "变更", "延续", "注销", "补办", "换领", "查询", "申领"]
+SERVICES = [subject + action for action in ACTIONS for subject in SUBJECTS]
+
+
+def service_name(i: int) -> str:
+    """Page i's service; the shift each round of the catalogue spreads guides over every name."""
+    return SERVICES[(i + i // len(SERVICES)) % len(SERVICES)]
 SENTENCES = ["申请人应当携带居民身份证原件到政务服务中心窗口提交申请", "工作人员当场审核材料并出具受理回执",
              "符合条件的当场办结，不符合条件的一次性告知需要补正的全部内容", "群众也可以通过网上政务服务平台预约办理",
              "委托他人代办的，受托人应当提交授权委托书和本人身份证明", "办理结果通过短信通知本人并可以在线查询进度",
@@ -76,7 +90,7 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
                + "".join(f'<li><a href="/lm{c}_{k}/">{sub}</a></li>' for k, sub in enumerate(subs)) + "</ul></div>"
                for c, (col, subs) in enumerate(COLUMNS.items())) + "</div>")
     # 热门服务: the first detail page of each department (details are numbered department by department)
-    hot = "".join(f'<a href="/bm{d}/t{d * details_per_dept:06d}.html">{SERVICES[d * details_per_dept % len(SERVICES)]}'
+    hot = "".join(f'<a href="/bm{d}/t{d * details_per_dept:06d}.html">{service_name(d * details_per_dept)}'
                   "</a>" for d in range(len(depts)))
     footer = (f'<div class="footer"><div class="hot">热门服务：{hot}</div>'
               + "".join(f'<a href="/zt/{i}.html">专题{i}</a>' for i in range(20))
@@ -106,7 +120,7 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
         serial += details_per_dept
         for p in range(0, len(ids), PER_LIST):
             chunk = ids[p:p + PER_LIST]
-            items = "".join(f'<li><a href="t{i:06d}.html">{SERVICES[i % len(SERVICES)]}（{i}）</a><span>2026-11-{1 + i % 28:02d}'
+            items = "".join(f'<li><a href="t{i:06d}.html">{service_name(i)}（{i}）</a><span>2026-11-{1 + i % 28:02d}'
                             "</span></li>" for i in chunk)
             pager = "".join(f'<a href="{"index" if q == 0 else f"index_{q}"}.html">{q + 1}</a>'
                             for q in range(0, (len(ids) + PER_LIST - 1) // PER_LIST))
@@ -115,7 +129,7 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
                                              footer, f"首页 > {dept}"), encoding="utf-8")
             written += 1
         for i in ids:
-            service = SERVICES[i % len(SERVICES)]
+            service = service_name(i)
             is_guide = i % 5 < 2
             body = ("".join(f"<p>{label}：{rng.choice(SENTENCES)}</p>" for label in GUIDE_LABELS) if is_guide
                     else _text(rng, 6))
