@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -92,8 +93,12 @@ http {{ access_log off; sendfile on; keepalive_requests 100000; types {{ text/ht
 
 def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = True) -> None:
     root = work / f"portal-{pages}" / "site"
-    if not (root / "index.html").exists():
+    stamp = root.parent / "generator.sha256"      # a portal from an older generator is made again
+    version = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()
+    if not (root / "index.html").exists() or not stamp.exists() or stamp.read_text() != version:
+        shutil.rmtree(root, ignore_errors=True)
         generate(root, pages)
+        stamp.write_text(version)
     with serve(root) as base:
         set_base(root, base.rstrip("/"))
         print(f"\n== {pages} pages (concurrency {concurrency} per host)")
