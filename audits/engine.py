@@ -208,7 +208,10 @@ def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, A
         site = load_site(store, feed.pages, feed.shelf) if feed is not None else load_site(store)
     finally:
         store.close()
-    return build_result(site, config)
+    try:
+        return build_result(site, config)
+    finally:
+        site.close()
 
 
 def build_result(site: Site, config: Config) -> dict[str, Any]:

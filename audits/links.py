@@ -1,27 +1,38 @@
-"""The link graph in compact arrays: about 13 bytes a link instead of a Python object each.
+"""The link graph on disk, read a page or a slice at a time: a few megabytes resident at any site size.
 
 A portal page has ~115 links, most of them template links (navigation, footer) repeated on every
-page: 11.5 million links at 100,000 pages. They are held as numpy columns (source, target, tag code,
-label code) in the store's order (grouped by source page, as the crawl wrote them), with each
-distinct (rel, anchor) pair held once. Rules still see :class:`Link` objects, built on demand for the
-page they look at; site-wide questions (inlinks, images, frames, PageRank edges) are answered with
-vectorised numpy.
+page: 11.5 million links at 100,000 pages. Each link is a 9-byte row (target, label code, tag code)
+in an anonymous temporary file (:class:`audits.linkrows.RowFile`), in the store's order: grouped by
+source page, as the crawl wrote them. What stays in memory is small: each page's id and where its
+rows start (the source column is derived from these), and each distinct label (rel, anchor) once.
+
+Rules still see :class:`Link` objects, built on demand for the page they look at (one read of the
+page's rows). Site-wide questions (inlinks, images, frames, PageRank edges) are answered with
+vectorised numpy over slices of about a million links that end at a page boundary; a slice is read
+into memory, used and dropped, so a pass over the whole table costs no lasting resident memory (the
+file's data stays in the operating system's page cache).
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from itertools import repeat
+from pathlib import Path
 from sys import intern
 from typing import NamedTuple
 
 import numpy as np
 
+from audits.linkrows import RowFile, regroup
+
 # Edges a visitor can click (or is sent along); redirects cost no click.
 CLICK_TAGS = frozenset({"a", "area", "iframe", "frame", "meta-refresh"})
 _KNOWN_TAGS = ("a", "area", "iframe", "frame", "img", "canonical", "meta-refresh", "redirect")
+_BUILD_ROWS = 1 << 20        # links buffered while the table is built, then written to its file
 
 
 class Link(NamedTuple):
@@ -37,81 +48,163 @@ class Link(NamedTuple):
 _make_link = Link._make
 
 
+class _Part:
+    """A slice of the table holding whole pages: its columns, read from the file when first asked for."""
+
+    def __init__(self, table: LinkTable, first: int, last: int) -> None:
+        self.table, self.first, self.last = table, first, last      # page positions first..last-1
+        self.rows = slice(int(table._starts[first]), int(table._starts[last]))
+
+    @cached_property
+    def _records(self) -> np.ndarray:
+        return self.table._file.read(self.rows.start, self.rows.stop)
+
+    @cached_property
+    def source(self) -> np.ndarray:
+        starts = self.table._starts[self.first:self.last + 1]
+        return np.repeat(self.table._ids[self.first:self.last], np.diff(starts))
+
+    @cached_property
+    def target(self) -> np.ndarray:
+        return np.ascontiguousarray(self._records["target"])
+
+    @cached_property
+    def tag(self) -> np.ndarray:
+        return np.ascontiguousarray(self._records["tag"])
+
+    @cached_property
+    def label(self) -> np.ndarray:
+        return np.ascontiguousarray(self._records["label"])
+
+
+def _view(values: array, dtype: type) -> np.ndarray:
+    """A numpy view of an array's buffer (numpy keeps the array alive)."""
+    return np.frombuffer(values, dtype=dtype) if values else np.zeros(0, dtype)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted in place. (np.unique uses a hash table in numpy 2.3+: 8x slower
+    here, and its million small nodes per slice left ~30 MB of fragmented heap resident.)"""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 class LinkTable:
-    def __init__(self, rows: Iterable[tuple[int, int, str, str | None, str | None]]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int, str, str | None, str | None]],
+                 directory: str | Path | None = None) -> None:
         tags = {tag: code for code, tag in enumerate(_KNOWN_TAGS)}
         self.tag_names: list[str] = list(_KNOWN_TAGS)
-        label_codes: dict[tuple[str | None, str | None], int] = {(None, None): 0}
-        self.labels: list[tuple[str | None, str | None]] = [(None, None)]
-        source, target, tag_col, label_col = array("i"), array("i"), array("B"), array("i")
-        spans: dict[int, tuple[int, int]] = {}
-        current, start, contiguous = None, 0, True
-        for index, (src, dst, tag, rel, anchor) in enumerate(rows):
+        # Labels: code -> rel and code -> anchor, as two lists (no tuple per label). Anchors are not
+        # interned: the codes already share each text, and interning would grow the interpreter's
+        # table of interned strings for good (~10 MB for the 190,000 anchors of 100,000 pages).
+        self._rels: list[str | None] = [None]
+        self._anchors: list[str | None] = [None]
+        # key: the anchor alone when there is no rel (nearly every link), else (rel, anchor)
+        label_codes: dict[object, int] = {None: 0}
+        self._file = RowFile(directory)
+        chunk = _BUILD_ROWS
+        target, tag_col, label_col = array("i"), array("B"), array("i")
+        ids, starts = array("i"), array("q")
+        written, current, bound = 0, None, 0
+        for src, dst, tag, rel, anchor in rows:
+            if src != current:
+                if len(target) >= chunk:        # whole pages go to the file: a page is one read
+                    bound = max(bound, self._file.append(target, label_col, tag_col))
+                    written += len(target)
+                    target, tag_col, label_col = array("i"), array("B"), array("i")
+                current = src
+                ids.append(src)
+                starts.append(written + len(target))
             code = tags.get(tag)
             if code is None:
                 code = tags[tag] = len(self.tag_names)
                 self.tag_names.append(intern(tag))
-            key = (rel or None, anchor or None)
+            anchor = anchor or None
+            key = (rel, anchor) if rel else anchor
             label = label_codes.get(key)
             if label is None:
-                label = label_codes[key] = len(self.labels)
-                self.labels.append((intern(rel) if rel else None, intern(anchor) if anchor else None))
-            if src != current:
-                if current is not None:
-                    contiguous = contiguous and current not in spans
-                    spans[current] = (start, index)
-                current, start = src, index
-            source.append(src)
+                label = label_codes[key] = len(self._anchors)
+                self._rels.append(intern(rel) if rel else None)
+                self._anchors.append(anchor)
             target.append(dst)
             tag_col.append(code)
             label_col.append(label)
-        if current is not None:
-            contiguous = contiguous and current not in spans
-            spans[current] = (start, len(source))
-        # zero-copy views of the arrays' buffers (numpy keeps the arrays alive)
-        self.source = np.frombuffer(source, dtype=np.int32) if source else np.zeros(0, np.int32)
-        self.target = np.frombuffer(target, dtype=np.int32) if target else np.zeros(0, np.int32)
-        self.tag = np.frombuffer(tag_col, dtype=np.uint8) if tag_col else np.zeros(0, np.uint8)
-        self.label = np.frombuffer(label_col, dtype=np.int32) if label_col else np.zeros(0, np.int32)
-        if not contiguous:       # a page's links written twice apart (never by the crawler): group them
-            order = np.argsort(self.source, kind="stable")
-            self.source, self.target = self.source[order], self.target[order]
-            self.tag, self.label = self.tag[order], self.label[order]
-            bounds = np.flatnonzero(np.diff(self.source)) + 1
-            starts = np.concatenate(([0], bounds)) if len(self.source) else np.zeros(0, np.int64)
-            ends = np.concatenate((bounds, [len(self.source)])) if len(self.source) else np.zeros(0, np.int64)
-            spans = {int(self.source[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
-        self._spans = spans
+        del label_codes
+        bound = max(bound, self._file.append(target, label_col, tag_col))
+        self._size = written + len(target)
+        starts.append(self._size)
+        # Pages: their ids in table order and where their rows start (one more entry: the end), kept
+        # as arrays (a page's lookup indexes them directly) with numpy views for the slices.
+        order = np.argsort(_view(ids, np.int32), kind="stable")
+        sorted_ids = _view(ids, np.int32)[order]
+        if len(sorted_ids) > 1 and bool((sorted_ids[1:] == sorted_ids[:-1]).any()):
+            # a page's links written twice apart (never by the crawler): group them, pages by id
+            self._file, grouped_ids, grouped_starts = regroup(self._file, _view(ids, np.int32),
+                                                              _view(starts, np.int64), order, directory)
+            ids, starts = array("i", grouped_ids.tobytes()), array("q", grouped_starts.tobytes())
+            order, sorted_ids = np.arange(len(ids)), grouped_ids
+        self._bound = max(bound, int(sorted_ids[-1]) + 1 if len(sorted_ids) else 0)
+        self._page_starts = starts
+        self._ids, self._starts = _view(ids, np.int32), _view(starts, np.int64)
+        # the ids sorted, and each one's position in the table: a page's lookup is a bisection
+        self._sorted_ids = array("i", sorted_ids.astype(np.int32).tobytes())
+        self._order = array("i", order.astype(np.int32).tobytes())
 
     def __len__(self) -> int:
-        return len(self.source)
+        return self._size
 
-    def _links(self, start: int, end: int) -> list[Link]:
-        if end <= start:
-            return []
-        names, labels = self.tag_names, self.labels
-        label_pairs = [labels[label] for label in self.label[start:end].tolist()]
-        return list(map(_make_link, zip(repeat(int(self.source[start])), self.target[start:end].tolist(),
-                                         [names[tag] for tag in self.tag[start:end].tolist()],
-                                         [rel for rel, _ in label_pairs], [anchor for _, anchor in label_pairs],
+    def close(self) -> None:
+        """Delete the table's file; the table cannot be read afterwards."""
+        self._file.close()
+
+    def __enter__(self) -> LinkTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ one page
+    def _page_rows(self, source: int) -> np.ndarray | None:
+        """The page's rows, read from the file; None when the page has no links."""
+        sorted_ids = self._sorted_ids
+        at = bisect_left(sorted_ids, source)
+        if at == len(sorted_ids) or sorted_ids[at] != source:
+            return None
+        position = self._order[at]
+        return self._file.read(self._page_starts[position], self._page_starts[position + 1])
+
+    def _links(self, source: int, target: np.ndarray, tag: np.ndarray, label: np.ndarray) -> list[Link]:
+        names, rels, anchors = self.tag_names, self._rels, self._anchors
+        labels = label.tolist()
+        return list(map(_make_link, zip(repeat(source), target.tolist(), [names[t] for t in tag.tolist()],
+                                         [rels[code] for code in labels], [anchors[code] for code in labels],
                                          strict=False)))      # repeat() is endless
 
     def __iter__(self) -> Iterator[Link]:
-        for start, end in self._spans.values():
-            yield from self._links(start, end)
+        starts, ids = self._starts, self._ids
+        for part in self._parts():
+            offset = part.rows.start
+            for position in range(part.first, part.last):
+                page = slice(int(starts[position]) - offset, int(starts[position + 1]) - offset)
+                yield from self._links(int(ids[position]), part.target[page], part.tag[page], part.label[page])
 
     def from_page(self, source: int) -> list[Link]:
         """The page's outgoing links, in document order."""
-        span = self._spans.get(source)
-        return self._links(*span) if span else []
+        rows = self._page_rows(source)
+        if rows is None:
+            return []
+        return self._links(int(source), rows["target"], rows["tag"], rows["label"])
 
     def targets_of(self, source: int) -> tuple[list[int], list[str]]:
         """(targets, tags) of the page's links, without building Link objects (the depth BFS)."""
-        span = self._spans.get(source)
-        if not span:
+        rows = self._page_rows(source)
+        if rows is None:
             return [], []
         names = self.tag_names
-        return self.target[span[0]:span[1]].tolist(), [names[t] for t in self.tag[span[0]:span[1]].tolist()]
+        return rows["target"].tolist(), [names[t] for t in rows["tag"].tolist()]
 
     # ------------------------------------------------------------------ vectorised questions
     # Each question works on slices of about a million links that end at a page boundary, and marks
@@ -119,29 +212,31 @@ class LinkTable:
     # site size (one sort of every link as int64 pairs was ~400 MB at 100,000 pages).
     _CHUNK = 1 << 20
 
+    def _parts(self) -> Iterator[_Part]:
+        """The table in slices, each of whole pages and (but the last) of at least _CHUNK links."""
+        starts, pages = self._starts, len(self._ids)
+        first = 0
+        while first < pages:
+            # the first page end at least _CHUNK links on
+            last = min(int(np.searchsorted(starts, starts[first] + self._CHUNK)), pages)
+            yield _Part(self, first, last)
+            first = last
+
     def _slices(self) -> Iterator[slice]:
-        """Slices of the columns, each ending where a source page's links end."""
-        start, size = 0, len(self.source)
-        ends = (end for _, end in self._spans.values())
-        for end in ends:
-            if end - start >= self._CHUNK:
-                yield slice(start, end)
-                start = end
-        if start < size:
-            yield slice(start, size)
+        """Slices of the table (row ranges), each ending where a source page's links end."""
+        for part in self._parts():
+            yield part.rows
 
     def edge_slices(self, names: Iterable[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(sources, targets) of the links with one of these tags, a slice of the table at a time."""
         codes = self._codes(names)
-        for part in self._slices():
-            mask = codes[self.tag[part]]
-            yield self.source[part][mask], self.target[part][mask]
+        for part in self._parts():
+            mask = codes[part.tag]
+            yield part.source[mask], part.target[mask]
 
     def id_bound(self, *extra: np.ndarray) -> int:
         """One more than the largest URL id in the table (and in ``extra``)."""
-        values = [int(self.source.max(initial=-1)), int(self.target.max(initial=-1))]
-        values += [int(e.max(initial=-1)) for e in extra if len(e)]
-        return max(values) + 1
+        return max([self._bound] + [int(e.max(initial=-1)) + 1 for e in extra if len(e)])
 
     def _codes(self, names: Iterable[str]) -> np.ndarray:
         wanted = set(names)
@@ -149,11 +244,8 @@ class LinkTable:
         table[[code for code, name in enumerate(self.tag_names) if name in wanted]] = True
         return table
 
-    def tag_mask(self, names: Iterable[str], part: slice = slice(None)) -> np.ndarray:
-        return self._codes(names)[self.tag[part]]
-
-    def _clickable(self, part: slice = slice(None)) -> np.ndarray:
-        return self.tag_mask(CLICK_TAGS, part) & (self.source[part] != self.target[part])
+    def _clickable(self, part: _Part) -> np.ndarray:
+        return self._codes(CLICK_TAGS)[part.tag] & (part.source != part.target)
 
     def _lookup(self, ids: Iterable[int]) -> np.ndarray:
         wanted = np.fromiter(ids, dtype=np.int64)
@@ -164,11 +256,15 @@ class LinkTable:
     def inlink_counts(self) -> dict[int, int]:
         """Target id -> number of distinct other URLs that link to it (clickable links)."""
         counts = np.zeros(self.id_bound(), dtype=np.int64)
-        for part in self._slices():
+        for part in self._parts():
             mask = self._clickable(part)
             # a slice holds whole pages, so a (source, target) pair repeated anywhere is inside it
-            pairs = np.unique((self.source[part][mask].astype(np.int64) << 32) | self.target[part][mask])
-            counts += np.bincount(pairs & 0xFFFFFFFF, minlength=len(counts))
+            pairs = part.source[mask].astype(np.int64)
+            pairs <<= 32
+            pairs |= part.target[mask]
+            pairs = _distinct(pairs)
+            pairs &= 0xFFFFFFFF
+            counts += np.bincount(pairs, minlength=len(counts))
         targets = np.flatnonzero(counts)
         return dict(zip(targets.tolist(), counts[targets].tolist(), strict=True))
 
@@ -176,15 +272,16 @@ class LinkTable:
         """Every URL that one of ``sources`` links to (clickable links)."""
         wanted = self._lookup(sources)
         found: set[int] = set()
-        for part in self._slices():
-            mask = self._clickable(part) & wanted[self.source[part]]
-            found.update(np.unique(self.target[part][mask]).tolist())
+        for part in self._parts():
+            mask = self._clickable(part) & wanted[part.source]
+            found.update(_distinct(part.target[mask]).tolist())
         return found
 
     def image_uses(self) -> Counter[int]:
         counts = np.zeros(self.id_bound(), dtype=np.int64)
-        for part in self._slices():
-            counts += np.bincount(self.target[part][self.tag_mask(("img",), part)], minlength=len(counts))
+        images = self._codes(("img",))
+        for part in self._parts():
+            counts += np.bincount(part.target[images[part.tag]], minlength=len(counts))
         targets = np.flatnonzero(counts)
         return Counter(dict(zip(targets.tolist(), counts[targets].tolist(), strict=True)))
 
@@ -192,31 +289,32 @@ class LinkTable:
         """URLs reached only as a frame or iframe of another page."""
         framed_to = np.zeros(self.id_bound(), dtype=bool)
         clicked_to = np.zeros(len(framed_to), dtype=bool)
-        for part in self._slices():
+        frames = self._codes(("iframe", "frame"))
+        for part in self._parts():
             clickable = self._clickable(part)
-            framed = clickable & self.tag_mask(("iframe", "frame"), part)
-            framed_to[self.target[part][framed]] = True
-            clicked_to[self.target[part][clickable & ~framed]] = True
+            framed = clickable & frames[part.tag]
+            framed_to[part.target[framed]] = True
+            clicked_to[part.target[clickable & ~framed]] = True
         return set(np.flatnonzero(framed_to & ~clicked_to).tolist())
 
     def sources_linking(self, targets: Iterable[int]) -> set[int]:
         wanted = self._lookup(targets)
         found: set[int] = set()
-        for part in self._slices():
-            found.update(np.unique(self.source[part][wanted[self.target[part]]]).tolist())
+        for part in self._parts():
+            found.update(_distinct(part.source[wanted[part.target]]).tolist())
         return found
 
     def anchors_to(self, targets: Iterable[int]) -> dict[int, list[str]]:
         """Target -> anchor texts of the <a>/<area> links from other URLs, in store order."""
         wanted = self._lookup(targets)
         result: dict[int, list[str]] = {}
-        labels = self.labels
-        for part in self._slices():
-            target = self.target[part]
-            mask = (wanted[target] & self.tag_mask(("a", "area"), part) & (self.source[part] != target)
-                    & (self.label[part] != 0))
-            for uid, label in zip(target[mask].tolist(), self.label[part][mask].tolist(), strict=True):
-                anchor = labels[label][1]
+        anchors = self._anchors
+        clicks = self._codes(("a", "area"))
+        for part in self._parts():
+            target = part.target
+            mask = wanted[target] & clicks[part.tag] & (part.source != target) & (part.label != 0)
+            for uid, label in zip(target[mask].tolist(), part.label[mask].tolist(), strict=True):
+                anchor = anchors[label]
                 if anchor:
                     result.setdefault(uid, []).append(anchor)
         return result
@@ -233,3 +331,4 @@ class Outlinks:
 
     def __getitem__(self, source: int) -> list[Link]:
         return self._table.from_page(source)
+

@@ -108,6 +108,14 @@ class Site:
             self._body_store = CrawlStore(self.db_path, create=False)
         return self._body_store.body(page.id)
 
+    def close(self) -> None:
+        """Release what the site holds outside Python objects: the link table's temporary file and the
+        crawl store opened for bodies. (The shelf belongs to whoever made it: see PageFeed.release.)"""
+        self.links.close()
+        if self._body_store is not None:
+            self._body_store.close()
+            self._body_store = None
+
     # ------------------------------------------------------------------ lookups
     @cached_property
     def ids(self) -> dict[str, int]:
@@ -429,7 +437,7 @@ def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None, shelf: P
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
-    links = LinkTable(store.iter_links())     # ~13 bytes a link (audits/links.py)
+    links = LinkTable(store.iter_links())     # rows in a temporary file, ~2 bytes a link resident (audits/links.py)
     robots = {}
     for row in store.iter_robots():
         row["parser"] = _parse_robots(row)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
+import pytest
+
+from audits import links
 from audits.links import CLICK_TAGS, LinkTable
+from audits.site import load_site
 from crawler.store import CrawlStore
 
 ROWS = [
@@ -83,3 +88,75 @@ def test_matches_a_plain_python_reading_of_a_real_crawl(portal_crawl):
     assert table.inlink_counts() == {t: len(v) for t, v in sources.items()}
     for s, expected in pages.items():
         assert [(x.target, x.tag, x.rel, x.anchor) for x in table.from_page(s)] == expected
+
+
+def _answers(table: LinkTable) -> dict:
+    """Everything the table answers, for comparing two tables."""
+    ids = range(table.id_bound() + 2)
+    return {"len": len(table), "bound": table.id_bound(), "links": list(table),
+            "pages": [table.from_page(uid) for uid in ids], "targets": [table.targets_of(uid) for uid in ids],
+            "inlinks": table.inlink_counts(), "images": table.image_uses(), "frames": table.frame_only_targets(),
+            "anchors": table.anchors_to(ids), "sources": table.sources_linking([4, 3, 7]),
+            "linked": table.targets_linked_from([1, 6]),
+            "edges": [(s, t) for sources, targets in table.edge_slices((*CLICK_TAGS, "redirect"))
+                      for s, t in zip(sources.tolist(), targets.tolist(), strict=True)]}
+
+
+def test_a_table_built_in_several_chunks_answers_as_one_built_in_one(monkeypatch):
+    whole = _answers(LinkTable(ROWS))
+    for rows_per_chunk in (1, 2, 4):
+        monkeypatch.setattr(links, "_BUILD_ROWS", rows_per_chunk)
+        table = LinkTable(ROWS)
+        assert table._file.rows == len(ROWS)
+        assert _answers(table) == whole
+        table._CHUNK = 3
+        assert len(list(table._slices())) == 3
+        assert _answers(table) == whole
+
+
+def test_an_empty_table():
+    table = LinkTable([])
+    assert len(table) == 0 and table.id_bound() == 0 and list(table) == [] and table.from_page(1) == []
+    assert table.inlink_counts() == {} and table.image_uses() == Counter() and table.frame_only_targets() == set()
+    assert list(table.edge_slices(CLICK_TAGS)) == [] and table.anchors_to([1]) == {}
+
+
+def test_the_rows_live_in_a_temporary_file_that_close_deletes(tmp_path):
+    table = LinkTable(ROWS, directory=tmp_path)
+    assert list(tmp_path.iterdir()) == []          # anonymous: never left behind, even by a crash
+    fd = table._file._fd
+    assert os.fstat(fd).st_size == 9 * len(ROWS)
+    table.close()
+    with pytest.raises(OSError):
+        os.fstat(fd)
+    with pytest.raises(ValueError, match="closed"):
+        table.from_page(1)
+    with pytest.raises(ValueError, match="closed"):
+        table.inlink_counts()
+    table.close()                                  # twice is harmless
+    with LinkTable(ROWS, directory=tmp_path) as other:
+        assert other.from_page(3)[0].target == 5
+    assert other._file.closed
+
+
+def test_pages_written_in_several_runs_apart_are_grouped_by_id(monkeypatch):
+    """A page's links in two runs apart (never from the crawler) are read as if sorted by page id
+    (stable: each page's links keep their order), whichever build chunks the runs fell in."""
+    apart = ROWS[5:9] + ROWS[:2] + ROWS[11:] + ROWS[2:5] + ROWS[9:11] + [(2, 9, "a", None, "后来")]
+    grouped = sorted(apart, key=lambda row: row[0])
+    expected = _answers(LinkTable(grouped))
+    assert [x.target for x in LinkTable(apart).from_page(2)] == [3, 4, 4, 6, 9]
+    for rows_per_chunk in (1, 3, 1 << 20):
+        monkeypatch.setattr(links, "_BUILD_ROWS", rows_per_chunk)
+        assert _answers(LinkTable(apart)) == expected
+
+
+def test_a_site_closes_its_link_table(portal_crawl):
+    store = CrawlStore(portal_crawl, create=False)
+    try:
+        site = load_site(store)
+    finally:
+        store.close()
+    assert site.links.from_page(next(iter(site.pages)))
+    site.close()
+    assert site.links._file.closed
