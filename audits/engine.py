@@ -205,7 +205,7 @@ def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, A
     """Audit a stored crawl; ``feed``: an audits.feed.PageFeed that already parsed its pages."""
     store = CrawlStore(db, create=False)
     try:
-        site = load_site(store, feed.pages, feed.shelf) if feed is not None else load_site(store)
+        site = load_site(store, feed.placed, feed.shelf) if feed is not None else load_site(store)
     finally:
         store.close()
     try:

@@ -9,23 +9,66 @@ only the site-wide work is left.
 from __future__ import annotations
 
 import importlib
+import math
 import sys
 import unicodedata
+from array import array
 from itertools import islice
 from pathlib import Path
 
 from audits.artifacts import PageArtifacts
-from audits.shelf import PageShelf
-from audits.site import Page, make_page, same_fetch
+from audits.shelf import PageShelf, Where
+from audits.site import make_page
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.store import CrawlStore, StoreError
 from crawler.urls import Scope
 
 
+class Placements:
+    """Where the feed put each page on its shelf, by URL id, in flat arrays.
+
+    The feed keeps no Python object a page: objects that live on, made between the thousands of
+    short-lived ones segmentation makes, would pin the allocator's memory pools (~50 MB of holes
+    at 20,000 pages). :func:`audits.site.load_site` makes the pages afterwards, from the store."""
+
+    def __init__(self) -> None:
+        self.fetched_at = array("d")        # NaN: no page placed for this id
+        self.where = array("q")             # 5 values an id (audits.shelf.Where)
+        self.redirects = array("b")
+
+    def put(self, url_id: int, fetched_at: float, where: Where | None, redirects: bool) -> None:
+        """Record a fetch the feed has read: ``where`` on the shelf, None when it parsed nothing (not
+        HTML, off-site)."""
+        if url_id >= len(self.fetched_at):
+            grow = url_id + 1 - len(self.fetched_at) + len(self.fetched_at) // 2
+            self.fetched_at.extend(array("d", [math.nan]) * grow)
+            self.where.extend(array("q", [0]) * (5 * grow))
+            self.redirects.extend(array("b", [0]) * grow)
+        self.fetched_at[url_id] = fetched_at
+        self.where[5 * url_id:5 * url_id + 5] = array("q", where or (-1, 0, 0, 0, 0))
+        self.redirects[url_id] = redirects
+
+    def seen(self, url_id: int, fetched_at: float | None) -> bool:
+        """The feed has read this very fetch (a re-fetch has another time)."""
+        return fetched_at is not None and 0 <= url_id < len(self.fetched_at) and self.fetched_at[url_id] == fetched_at
+
+    def get(self, url_id: int, fetched_at: float | None) -> tuple[Where, bool] | None:
+        """Where this very fetch of the page is on the shelf, and whether it is a meta-refresh
+        redirect; None when the feed did not place it there."""
+        if not self.seen(url_id, fetched_at) or self.where[5 * url_id] < 0:
+            return None
+        w = self.where[5 * url_id:5 * url_id + 5]
+        return (w[0], w[1], w[2], w[3], w[4]), bool(self.redirects[url_id])
+
+    def __len__(self) -> int:
+        """Pages placed on the shelf."""
+        return sum(1 for uid, at in enumerate(self.fetched_at) if at == at and self.where[5 * uid] >= 0)
+
+
 class PageFeed:
     def __init__(self, db: Path, tokenizer: Tokenizer | None = None) -> None:
         self.db = db
-        self.pages: dict[int, Page] = {}
+        self.placed = Placements()
         self.shelf = PageShelf(directory=Path(db).parent)     # beside the crawl store: known writable
         self._tokenizer = tokenizer
         self._store: CrawlStore | None = None
@@ -45,12 +88,13 @@ class PageFeed:
         batch = list(islice(rows, limit + 20))
         rows.close()          # ends the read transaction: the crawl's WAL checkpoints are not held back
         for record in batch:
-            if same_fetch(self.pages.get(record.url_id), record):
+            if self.placed.seen(record.url_id, record.fetched_at):
                 continue
             self._since = max(self._since, record.fetched_at or 0.0)
             page = make_page(record, self._scope, self.shelf, tokenizer)
+            if record.fetched_at is not None:
+                self.placed.put(record.url_id, record.fetched_at, page and page.where, bool(page and page.redirects))
             if page is not None:
-                self.pages[page.id] = page
                 art = page.artifacts
                 if art is not None:
                     self._prepare(art, tokenizer)
@@ -94,8 +138,8 @@ class PageFeed:
         return True
 
     def release(self) -> None:
-        """Drop the parsed pages and their shelf (after the audit is done with them)."""
-        self.pages = {}
+        """Drop the parsed pages' shelf (after the audit is done with them)."""
+        self.placed = Placements()
         self.shelf.close()
 
     def close(self) -> None:

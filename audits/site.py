@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from protego import Protego
@@ -400,40 +400,44 @@ def compute_depths(site: Site) -> dict[int, int]:
     return depth
 
 
-def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf,
-              tokenizer: Tokenizer | None = None) -> Page | None:
+class Placed(Protocol):
+    """Pages already on a shelf (audits.feed.Placements)."""
+
+    def get(self, url_id: int, fetched_at: float | None) -> tuple[Where, bool] | None: ...
+
+
+def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: Tokenizer | None = None,
+              placed: tuple[Where, bool] | None = None) -> Page | None:
     """A fetched in-scope URL, its HTML parsed onto ``shelf`` (with a ``tokenizer``: every block's
-    words too, see :meth:`PageShelf.add`); None when off-site. The page does not keep the body
-    (see :meth:`Site.body`)."""
+    words too, see :meth:`PageShelf.add`); None when off-site. ``placed``: where the page already is
+    on ``shelf`` and whether it redirects (see audits.feed.Placements). The page does not keep the
+    body (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
     page = Page(record.url_id, record.url, replace(record, compressed_body=None))
-    if record.compressed_body is not None and (
+    if placed is not None:
+        page.where, page.redirects = placed
+        page.shelf = shelf
+    elif record.compressed_body is not None and (
             media_type(record.content_type) in HTML_TYPES or not record.content_type):
         page.where, art = shelf.add(record, tokenizer)
         page.shelf, page.redirects = shelf, art.redirects
     return page
 
 
-def same_fetch(page: Page | None, record: FetchRecord) -> bool:
-    """``page`` was made from this very fetch (a re-fetch has another time)."""
-    return page is not None and page.id == record.url_id and page.record.fetched_at == record.fetched_at
-
-
-def load_site(store: CrawlStore, parsed: dict[int, Page] | None = None, shelf: PageShelf | None = None) -> Site:
-    """The site as the store holds it. ``parsed``/``shelf``: pages that a :class:`audits.feed.PageFeed`
+def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf | None = None) -> Site:
+    """The site as the store holds it. ``placed``/``shelf``: the pages a :class:`audits.feed.PageFeed`
     parsed onto its shelf while the crawl ran (used when the fetch is unchanged)."""
     options = store.get_meta_json("options", {}) or {}
     start_urls = list(options.get("start_urls") or [])
     meta = {k: store.get_meta(k) for k in ("started_at", "finished_at", "finished")}
     urls = {uid: (url, state, via) for uid, url, state, via, _ in store.iter_urls()}
     scope = Scope(start_urls, bool(options.get("subdomains")))
-    parsed = parsed or {}
     pages: dict[int, Page] = {}
     shelf = shelf if shelf is not None else PageShelf()
     for record in store.iter_fetches():
-        ready = parsed.get(record.url_id)
-        page = ready if same_fetch(ready, record) else make_page(record, scope, shelf)
+        ready = placed.get(record.url_id, record.fetched_at) if placed is not None else None
+        page = make_page(record, scope, shelf, placed=ready)
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order

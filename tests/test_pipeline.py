@@ -45,11 +45,13 @@ def test_feed_pages_and_segmentation_match_a_fresh_load(portal_crawl):
     store = CrawlStore(portal_crawl, create=False)
     try:
         fresh = load_site(store)
-        fed = load_site(store, feed.pages, feed.shelf)
+        shelved = feed.shelf._end
+        fed = load_site(store, feed.placed, feed.shelf)
     finally:
         store.close()
-    assert set(feed.pages) == set(fresh.pages) and len(fresh.pages) > 100
-    assert all(fed.pages[uid] is feed.pages[uid] for uid in fresh.pages)      # reused, not parsed again
+    assert len(feed.placed) == sum(p.where is not None for p in fresh.pages.values()) > 100
+    assert set(fed.pages) == set(fresh.pages)
+    assert feed.shelf._end == shelved                 # every page taken from the shelf, none parsed again
     tokenizer = fresh.tokenizer
     for page in fresh.html_pages():
         # one segmentation per block, concatenated, is the segmentation of the joined main text

@@ -58,3 +58,17 @@ def test_recent_memo_keeps_what_recurs_and_stays_bounded():
         assert len(memo) <= 200
     assert memo.get("one-page block 3") is None and "one-page block 999" in memo
     assert memo.get("absent", "default") == "default"
+
+
+def test_placements_remember_each_fetch_in_flat_arrays():
+    from audits.feed import Placements
+
+    placed = Placements()
+    placed.put(3, 100.5, (10, 20, 30, 40, 50), True)
+    placed.put(7000, 200.0, None, False)           # read, nothing parsed (not HTML): grows the arrays
+    assert placed.get(3, 100.5) == ((10, 20, 30, 40, 50), True) and placed.seen(3, 100.5)
+    assert placed.get(3, 101.0) is None and not placed.seen(3, 101.0)      # a re-fetch is another page
+    assert placed.seen(7000, 200.0) and placed.get(7000, 200.0) is None
+    assert not placed.seen(4, 100.5) and not placed.seen(10**6, 1.0) and not placed.seen(3, None)
+    placed.put(3, 300.0, (1, 2, 3, 4, 5), False)
+    assert placed.get(3, 300.0) == ((1, 2, 3, 4, 5), False) and len(placed) == 1
