@@ -143,6 +143,10 @@ class PageFeed:
         self.shelf.close()
 
     def close(self) -> None:
+        """The crawl is over: close the store and empty the text memos."""
+        if self._tokenizer is not None:
+            self._tokenizer.forget()
+        self.shelf.segment_memo.clear()
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -29,6 +29,9 @@ class RecentMemo:
             self._old, self._young = self._young, {}
         self._young[key] = value
 
+    def clear(self) -> None:
+        self._young, self._old = {}, {}
+
     def __len__(self) -> int:
         return len(self._young) + len(self._old)
 

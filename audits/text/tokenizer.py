@@ -169,6 +169,12 @@ class Tokenizer:
             return list(cached)
         return self.terms_and_words(text)[0]
 
+    def forget(self) -> None:
+        """Empty the text memos (what the crawl-time feed cut is not what the audit will cut): their
+        space goes back to the allocator for the audit's own objects."""
+        for memo in (self._short, self._search, self._runs):
+            memo.clear()
+
     def search_tokens(self, terms: list[str]) -> list[str]:
         """``cut_for_search`` of already-segmented words: each word plus its 2- and 3-character
         sub-words that are dictionary words (jieba's own rule), so a page is segmented only once."""
