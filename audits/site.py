@@ -7,6 +7,7 @@ functions over it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -400,6 +401,22 @@ def compute_depths(site: Site) -> dict[int, int]:
     return depth
 
 
+# The response headers an audit reads (the store keeps them all: a new check adds its header here).
+AUDIT_HEADERS = ("x-robots-tag", "link", "content-language", "refresh")
+
+
+def audit_headers(headers_json: str | None) -> str | None:
+    """``headers_json`` with only the AUDIT_HEADERS (None without any): Date, ETag, Server and the
+    like were ~350 bytes a page held through a whole audit."""
+    if not headers_json:
+        return None
+    lower = headers_json.lower()
+    if not any(name in lower for name in AUDIT_HEADERS):
+        return None
+    kept = [[name, value] for name, value in json.loads(headers_json) if name.lower() in AUDIT_HEADERS]
+    return json.dumps(kept, ensure_ascii=False) if kept else None
+
+
 class Placed(Protocol):
     """Pages already on a shelf (audits.feed.Placements)."""
 
@@ -414,7 +431,8 @@ def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: To
     body (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
-    page = Page(record.url_id, record.url, replace(record, compressed_body=None))
+    page = Page(record.url_id, record.url,
+                replace(record, compressed_body=None, headers_json=audit_headers(record.headers_json)))
     if placed is not None:
         page.where, page.redirects = placed
         page.shelf = shelf

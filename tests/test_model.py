@@ -30,3 +30,16 @@ def test_evidence_is_a_copy_so_change_it_by_assignment():
 @pytest.mark.parametrize("evidence", [None, 0, "", [], {}, b"raw", object])
 def test_any_evidence_comes_back(evidence):
     assert Finding("r", "u", Text("中", "en"), evidence).evidence == evidence
+
+
+def test_an_audit_keeps_only_the_headers_it_reads():
+    import json
+
+    from audits.site import audit_headers
+
+    stored = json.dumps([["Date", "Fri, 27 Nov 2026 10:00:00 GMT"], ["X-Robots-Tag", "noindex"], ["ETag", '"5f-1"'],
+                         ["x-robots-tag", "baiduspider: nofollow"], ["Server", "nginx"]])
+    assert json.loads(audit_headers(stored)) == [["X-Robots-Tag", "noindex"], ["x-robots-tag", "baiduspider: nofollow"]]
+    assert audit_headers(json.dumps([["Date", "x"], ["Content-Type", "text/html"]])) is None
+    assert audit_headers(json.dumps([["X-Note", "see x-robots-tag docs"]])) is None     # named in a value only
+    assert audit_headers(None) is None and audit_headers("") is None and audit_headers("[]") is None
