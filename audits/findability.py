@@ -22,6 +22,11 @@ or body x 0.6 (Baidu's 清风 algorithm), no title x 0.7.
 The simulated engine returns a page only when it contains at least 75 % of the query's distinct terms
 (``min_match``): plain BM25 would return the 机动车交通违法处理 guide for 违章处理 on the word 处理 alone.
 
+Every query is known before the index is built (services are detected and their queries made from the
+site and the synonyms alone), so the index keeps postings only for the queries' terms
+(``SearchIndex(vocabulary=...)``; N, field lengths and df still count every term, so positions are those
+of the full index), and each distinct list of query terms is ranked once for all the services asking it.
+
 Default weights: reach 0.3, relevance 0.3, search 0.4; every number is in ``DEFAULTS`` and can be
 overridden in ``govseo.toml [findability]``.
 """
@@ -33,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audits.model import Finding
-from audits.search import SearchIndex
+from audits.search import SearchIndex, analyse_queries
 from audits.services import Service, detect_services
 from audits.site import Site
 from audits.synonyms import Synonyms, load_synonyms
@@ -99,16 +104,18 @@ def _settings(config: dict[str, Any] | None) -> dict[str, Any]:
     return settings
 
 
-def build_index(site: Site, min_match: float = DEFAULTS["min_match"]) -> SearchIndex:
-    """The simulated engine's index: indexable pages only (a non-indexable page can never be returned)."""
-    index = SearchIndex(site.tokenizer, min_match=min_match)
+def build_index(site: Site, min_match: float = DEFAULTS["min_match"],
+                vocabulary: Iterable[str] | None = None) -> SearchIndex:
+    """The simulated engine's index: indexable pages only (a non-indexable page can never be returned).
+    ``vocabulary``: the terms of every query that will be asked (postings are kept for those only)."""
+    index = SearchIndex(site.tokenizer, min_match=min_match, vocabulary=vocabulary)
     for page in site.html_pages():
         if page.id in site.indexable_ids and page.artifacts is not None:
             art = page.artifacts
             # the body reuses the page's one segmentation (Site.terms); the short fields are cut here
-            index.add_tokens(page.id, {"title": index.analyse(art.title or ""), "h1": index.analyse(" ".join(art.h1s)),
-                                       "description": index.analyse(" ".join(art.descriptions)),
-                                       "body": site.tokenizer.search_tokens(site.terms(page))})
+            index.add_tokens(page.id, {"title": index.tokens(art.title or ""), "h1": index.tokens(" ".join(art.h1s)),
+                                       "description": index.tokens(" ".join(art.descriptions))},
+                             words={"body": site.terms(page)})
     index.finalise()
     return index
 
@@ -149,7 +156,13 @@ def _reach(site: Site, service: Service, settings: dict[str, Any]) -> float:
     return 0.5 * depth_score + 0.3 * link + 0.2 * in_sitemap
 
 
-def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonyms) -> float:
+def _first_seen(synonyms: Synonyms) -> dict[str, int]:
+    """Each everyday word's first position in the dictionary."""
+    return {pair.everyday: i for i, pair in reversed(list(enumerate(synonyms.pairs)))}
+
+
+def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonyms,
+               first_seen: dict[str, int] | None = None) -> float:
     page = a.service.page
     if page is None or page.artifacts is None:
         return 0.0
@@ -165,7 +178,8 @@ def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonym
     text = shown + name
     spoken = any(w in text or set(w) <= set(text) for w in everyday)
     # Shortest first, then dictionary order: the word people actually type (违章 before 交通违章).
-    first_seen = {pair.everyday: i for i, pair in reversed(list(enumerate(synonyms.pairs)))}
+    if first_seen is None:
+        first_seen = _first_seen(synonyms)
     a.everyday_missing = [] if spoken else sorted(everyday, key=lambda w: (len(w), first_seen.get(w, 0)))
     key = {t for t in site.tokenizer.terms(name) if len(t) >= 2}
     score = 0.35 * (name in title) + 0.2 * (not {"title-duplicate", "title-generic", "title-missing"} & rule_hits)
@@ -194,16 +208,36 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
     found something at each URL (url -> rule ids)."""
     settings = _settings(config)
     synonyms = load_synonyms()
-    index = build_index(site, float(settings["min_match"]))
-    site.user_queries = answer_queries(site, index, user_queries or [])
+    user = user_queries or []
+    # Every query is known before the index is built: the index keeps postings for their terms only.
+    services = detect_services(site, services_config)
+    queries = [service_queries(site, service, synonyms, user) for service in services]
+    terms_of = analyse_queries([text for text, _ in user] + [q.text for qs in queries for q in qs], site.tokenizer)
+    index = build_index(site, float(settings["min_match"]), {t for terms in terms_of.values() for t in terms})
+    site.user_queries = answer_queries(site, index, user)
     if isinstance(findings, Mapping):
         hits = findings
     else:
         hits = {}
         for finding in findings:
             hits.setdefault(finding.url, set()).add(finding.rule)
+    # Services often share a name, or differ only in what the analysis drops (a number, punctuation):
+    # each distinct list of query terms is scored once for all the pages that ask it.
+    asked: dict[tuple[str, ...], list[tuple[Query, int]]] = {}
+    for service, service_qs in zip(services, queries, strict=True):
+        if service.page is not None:          # a service without a page has no position
+            for query in service_qs:
+                asked.setdefault(terms_of[query.text], []).append((query, service.page.id))
+    del terms_of
+    for terms, asking in asked.items():
+        page_ids = list(dict.fromkeys(page_id for _, page_id in asking))
+        position = dict(zip(page_ids, index.positions(list(terms), page_ids), strict=True))
+        for query, page_id in asking:
+            query.position = position[page_id]
+    del asked
+    first_seen = _first_seen(synonyms)
     assessments = []
-    for service in detect_services(site, services_config):
+    for service, service_qs in zip(services, queries, strict=True):
         a = Assessment(service)
         rule_hits = hits.get(service.url, set())
         a.gates = [r for r in GATE_RULES if r in rule_hits]
@@ -212,11 +246,8 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
         if service.page is None and "http-error" not in a.gates:
             a.gates.append("robots-blocked" if site.blocked_for(service.url) else "http-error")
         a.reach = _reach(site, service, settings)
-        a.relevance = _relevance(site, a, rule_hits, synonyms)
-        a.queries = service_queries(site, service, synonyms, user_queries or [])
-        page_id = service.page.id if service.page is not None else None
-        for query in a.queries:
-            query.position = index.position(query.text, page_id) if page_id is not None else None
+        a.relevance = _relevance(site, a, rule_hits, synonyms, first_seen)
+        a.queries = service_qs
         total_weight = sum(q.weight for q in a.queries)
         a.search = sum(q.weight * position_score(q.position, settings) for q in a.queries) / total_weight
         w = settings["weights"]

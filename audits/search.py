@@ -33,9 +33,31 @@ Storage. While adding, each (term, document, field, tf) entry is appended to fla
 precomputed ``idf * saturated tf~`` as float32) with numpy, and frees the build arrays. A query
 adds the rows of its terms into one float64 score vector. Ties are broken by insertion order.
 
+Vocabulary. When every query is known before the pages are added (the findability audit asks a
+fixed set), ``SearchIndex(vocabulary=...)`` keeps postings only for those terms
+(:func:`query_vocabulary` analyses the queries as the index will). Everything BM25F takes from the
+other terms is still counted exactly: N, every field length and so the average lengths count all
+terms, and df of a kept term counts every document that has it, so scores, rankings and positions
+are the same floats as in the unrestricted index. A query term outside the vocabulary raises
+:class:`OutOfVocabulary` instead of silently scoring as if the term were absent.
+
+Building. The term filter and the search expansion work token by token, so a field needs only its
+token counts: ``add_tokens`` filters each distinct token once, and ``add_words`` takes precise-mode
+words (the audit gives a page's ``Tokenizer.terms`` as its body) and expands and filters each distinct
+word once, as ``add_tokens`` of their ``Tokenizer.search_tokens``. With a vocabulary, a term outside
+it only adds to the field length.
+
+Queries. Only documents that hold one of the rarest query terms can match (``min_match``), so a
+query reads those postings rather than scoring every document, unless they are a large part of
+the index; ``position`` counts the documents scoring strictly higher plus the ties inserted before
+(no sort) and ``positions`` ranks many documents on one scoring of the query.
+
 Measured (CPython 3.11, 2 cores; 20,000 pages of ~830 characters, 192k terms, 4.9 M postings):
-``analyse`` ~2.2 ms a page, ``add_tokens`` ~0.15 ms, ``finalise`` ~0.8 s; 53 MB traced after
-finalising (39 MB of arrays), transient peak +80 MB; ``search``/``position`` ~0.2 ms a query.
+unrestricted ``analyse`` ~2.2 ms a page, ``add_tokens`` ~0.15 ms, ``finalise`` ~0.8 s; 53 MB traced
+after finalising (39 MB of arrays), transient peak +80 MB; ``search``/``position`` ~0.2 ms a query.
+With the findability audit's vocabulary (benchmark portal, 57 terms): 100,000 pages keep 0.7 M
+postings (5.6 MB); the audit's whole assess phase went from 190 s and +315 MB peak RSS to 23 s and
++78 MB, most of what remains being segmentation of the short fields and reading the pages back.
 """
 
 from __future__ import annotations
@@ -52,7 +74,8 @@ import numpy as np
 
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 
-__all__ = ["DEFAULT_B", "DEFAULT_K1", "DEFAULT_WEIGHTS", "FIELDS", "SearchIndex", "TermFilter"]
+__all__ = ["DEFAULT_B", "DEFAULT_K1", "DEFAULT_WEIGHTS", "FIELDS", "OutOfVocabulary", "SearchIndex", "TermFilter",
+           "analyse_queries", "query_vocabulary"]
 
 FIELDS: tuple[str, ...] = ("title", "h1", "description", "body")
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
@@ -64,6 +87,7 @@ _NUMERIC = re.compile(r"^(?=.*[0-9])[0-9.,:/\-_%+~]+$")
 _SINGLE_ASCII_LETTER = re.compile(r"^[a-z]$")
 _CACHE_LIMIT = 300_000
 _MAX_TF = 65_535  # term frequencies are stored as uint16
+_FEW_TARGETS = 8  # positions(): up to this many documents are counted, beyond it the matches sorted
 
 
 class TermFilter:
@@ -75,6 +99,10 @@ class TermFilter:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self._tokenizer = tokenizer
         self._cache: dict[str, str | None] = {}
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self._tokenizer
 
     def analyse(self, text: str) -> list[str]:
         """Segment ``text`` (the expensive part, ~1.5-5 ms per page) and filter the tokens."""
@@ -93,6 +121,19 @@ class TermFilter:
                 result.append(term)
         return result
 
+    def clear(self) -> None:
+        """Forget the memoised tokens."""
+        self._cache = {}
+
+    def term(self, token: str) -> str | None:
+        """The index term of one token, or None when it is dropped."""
+        term = self._cache.get(token, "")
+        if term == "":
+            term = self._term(token)
+            if len(self._cache) < _CACHE_LIMIT:
+                self._cache[token] = term
+        return term
+
     def _term(self, token: str) -> str | None:
         term = unicodedata.normalize("NFKC", token).strip().lower()
         if (not term or _NUMERIC.match(term) or _SINGLE_ASCII_LETTER.match(term)
@@ -100,6 +141,33 @@ class TermFilter:
                 or self._tokenizer.is_stopword(term)):
             return None
         return term
+
+
+class OutOfVocabulary(ValueError):
+    """A query term that an index built with a vocabulary keeps no postings for."""
+
+
+def query_vocabulary(queries: Iterable[str | Sequence[str]], tokenizer: Tokenizer | None = None) -> set[str]:
+    """The terms of ``queries`` (strings, or tokens) as ``SearchIndex.query_terms`` analyses them: the
+    vocabulary an index needs to answer exactly these queries."""
+    term_filter = TermFilter(tokenizer or get_tokenizer())
+    vocabulary: set[str] = set()
+    for query in queries:
+        vocabulary.update(term_filter.analyse(query) if isinstance(query, str) else term_filter.filter(query))
+    return vocabulary
+
+
+def analyse_queries(queries: Iterable[str], tokenizer: Tokenizer | None = None) -> dict[str, tuple[str, ...]]:
+    """Each distinct query -> its distinct terms in query order, as ``SearchIndex.query_terms`` gives
+    them (each query is segmented once). The union of the values is the queries' vocabulary."""
+    term_filter = TermFilter(tokenizer or get_tokenizer())
+    result: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}     # queries that differ only in dropped tokens
+    for query in queries:
+        if query not in result:
+            terms = tuple(dict.fromkeys(term_filter.analyse(query)))
+            result[query] = shared.setdefault(terms, terms)
+    return result
 
 
 def _new_entries() -> tuple[array, array, array, array]:
@@ -125,11 +193,14 @@ class SearchIndex:
 
     ``weights`` and ``b`` may give any subset of the fields; the others keep their defaults.
     Searching an index that is not finalised finalises it; adding to a finalised index raises
-    RuntimeError.
+    RuntimeError. ``vocabulary``: the terms of every query that will be asked (see
+    :func:`query_vocabulary`); postings are kept for those terms only, and a query with a term
+    outside it raises :class:`OutOfVocabulary`. Results are otherwise those of the full index.
     """
 
     def __init__(self, tokenizer: Tokenizer | None = None, weights: Mapping[str, float] | None = None,
-                 b: Mapping[str, float] | None = None, k1: float = DEFAULT_K1, min_match: float = 0.0) -> None:
+                 b: Mapping[str, float] | None = None, k1: float = DEFAULT_K1, min_match: float = 0.0,
+                 vocabulary: Iterable[str] | None = None) -> None:
         if not 0.0 <= min_match <= 1.0:
             raise ValueError("min_match must be between 0 and 1")
         # A document must contain at least ceil(min_match x distinct query terms) of the query's terms
@@ -146,12 +217,18 @@ class SearchIndex:
         self._k1 = float(k1)
         self._tokenizer = tokenizer
         self._filter: TermFilter | None = None
+        # the terms postings are kept for (None: every term); filtering is idempotent
+        self._allowed: frozenset[str] | None = (
+            None if vocabulary is None else frozenset(self.term_filter.filter(vocabulary)))
         self._doc_ids: list[Hashable] = []
         self._doc_index: dict[Hashable, int] = {}
         self._vocab: dict[str, int] = {}
         self._lengths = array("I")  # len_f(d), len(FIELDS) values per document
         # Build entries, one per (term, document, field): freed by finalise().
         self._e_term, self._e_doc, self._e_field, self._e_tf = _new_entries()
+        # add_words: word -> (its number of terms, the kept ones), while building
+        self._word_terms: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self._shared: dict[tuple[int, tuple[str, ...]], tuple[int, tuple[str, ...]]] = {}
         self._finalised = False
         self._offsets = np.zeros(1, dtype=np.int64)
         self._post_doc = np.zeros(0, dtype=np.int32)
@@ -165,19 +242,86 @@ class SearchIndex:
             self._filter = TermFilter(self._tokenizer or get_tokenizer())
         return self._filter
 
+    @property
+    def vocabulary(self) -> frozenset[str] | None:
+        """The terms postings are kept for; None when every term is kept."""
+        return self._allowed
+
     def analyse(self, text: str) -> list[str]:
         """Index terms of ``text``, as ``add`` computes them (for callers that segment once)."""
         return self.term_filter.analyse(text)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens of ``text`` before filtering (NFKC, then ``Tokenizer.cut_for_search``, which
+        caches short texts): ``add_tokens`` filters them, so they index as ``analyse(text)`` does."""
+        return self.term_filter.tokenizer.cut_for_search(unicodedata.normalize("NFKC", text))
 
     def add(self, doc_id: Hashable, title: str = "", h1: str = "", description: str = "",
             body: str = "") -> None:
         """Segment and add one page."""
         texts = {"title": title, "h1": h1, "description": description, "body": body}
-        self.add_tokens(doc_id, {name: self.analyse(text) for name, text in texts.items() if text})
+        self.add_tokens(doc_id, {name: self.tokens(text) for name, text in texts.items() if text})
 
-    def add_tokens(self, doc_id: Hashable, fields: Mapping[str, Sequence[str]]) -> None:
+    def add_tokens(self, doc_id: Hashable, fields: Mapping[str, Sequence[str]],
+                   words: Mapping[str, Sequence[str]] | None = None) -> None:
         """Add one page from tokens: ``analyse()`` output or raw ``cut_for_search`` tokens (they are
-        filtered here). Missing fields are empty."""
+        filtered here). ``words``: other fields given as precise-mode words (see ``add_words``).
+        Missing fields are empty."""
+        words = words or {}
+        both = set(fields) & set(words)
+        if both:
+            raise ValueError(f"field(s) {sorted(both)} given both as tokens and as words")
+        self._check_new(doc_id, {**fields, **words})
+        self._append(doc_id, [self._count_words(words[name]) if name in words else
+                              self._count_tokens(fields.get(name, ())) for name in FIELDS])
+
+    def add_words(self, doc_id: Hashable, fields: Mapping[str, Sequence[str]]) -> None:
+        """Add one page from precise-mode words (``Tokenizer.cut`` or ``Tokenizer.terms`` output): the
+        same as ``add_tokens`` of ``Tokenizer.search_tokens`` of each field. Missing fields are empty."""
+        self.add_tokens(doc_id, {}, fields)
+
+    def _count_tokens(self, tokens: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(field length, tf of each kept term) of one field given as search tokens."""
+        allowed = self._allowed
+        term_filter = self.term_filter
+        cache = term_filter._cache
+        length = 0
+        counts: dict[str, int] = {}
+        for token in tokens:    # short fields: a plain loop beats counting the tokens first
+            term = cache.get(token, "")
+            if term == "":
+                term = term_filter.term(token)
+            if term is not None:
+                length += 1
+                if allowed is None or term in allowed:
+                    counts[term] = counts.get(term, 0) + 1
+        return length, counts
+
+    def _count_words(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(field length, tf of each kept term) of one field given as precise-mode words."""
+        cache = self._word_terms
+        length = 0
+        counts: dict[str, int] = {}
+        for word, n in Counter(words).items():
+            entry = cache.get(word)
+            if entry is None:
+                entry = self._word_entry(word)
+            length += entry[0] * n
+            for term in entry[1]:
+                counts[term] = counts.get(term, 0) + n
+        return length, counts
+
+    def _word_entry(self, word: str) -> tuple[int, tuple[str, ...]]:
+        """(number of index terms, the kept ones in order) of one word's search expansion."""
+        terms = self.term_filter.filter(self.term_filter.tokenizer.search_tokens([word]))
+        allowed = self._allowed
+        entry = (len(terms), tuple(terms if allowed is None else [t for t in terms if t in allowed]))
+        entry = self._shared.setdefault(entry, entry) if not entry[1] else entry  # (n, ()) shared
+        if len(self._word_terms) < _CACHE_LIMIT:
+            self._word_terms[word] = entry
+        return entry
+
+    def _check_new(self, doc_id: Hashable, fields: Mapping[str, Sequence[str]]) -> None:
         if self._finalised:
             raise RuntimeError("the index is finalised; build a new SearchIndex to add pages")
         if doc_id in self._doc_index:
@@ -185,24 +329,35 @@ class SearchIndex:
         unknown = set(fields) - set(FIELDS)
         if unknown:
             raise ValueError(f"unknown field(s) {sorted(unknown)}; fields are {', '.join(FIELDS)}")
+
+    def _append(self, doc_id: Hashable, counted: list[tuple[int, Mapping[str, int]]]) -> None:
+        """Record one document: per field (in FIELDS order) its length and the tf of each kept term."""
         doc = len(self._doc_ids)
         vocab = self._vocab
-        for number, name in enumerate(FIELDS):
-            terms = self.term_filter.filter(fields.get(name, ()))
-            self._lengths.append(len(terms))
-            for term, tf in Counter(terms).items():
-                self._e_term.append(vocab.setdefault(term, len(vocab)))
-                self._e_doc.append(doc)
-                self._e_field.append(number)
-                self._e_tf.append(min(tf, _MAX_TF))
+        e_term, e_doc, e_field, e_tf = self._e_term, self._e_doc, self._e_field, self._e_tf
+        for number, (length, counts) in enumerate(counted):
+            self._lengths.append(length)
+            for term, tf in counts.items():
+                e_term.append(vocab.setdefault(term, len(vocab)))
+                e_doc.append(doc)
+                e_field.append(number)
+                e_tf.append(tf if tf < _MAX_TF else _MAX_TF)
         self._doc_index[doc_id] = doc
         self._doc_ids.append(doc_id)
+
+    @property
+    def pending_entries(self) -> int:
+        """(term, document, field) entries in the build arrays (0 once finalised)."""
+        return len(self._e_term)
 
     def finalise(self) -> None:
         """Compute the BM25F weights and freeze the index (idempotent)."""
         if self._finalised:
             return
         self._finalised = True
+        self._word_terms, self._shared = {}, {}
+        if self._filter is not None:     # the pages' tokens; queries refill it with theirs
+            self._filter.clear()
         n_docs, n_terms = len(self._doc_ids), len(self._vocab)
         if not n_docs or not len(self._e_term):
             self._offsets = np.zeros(n_terms + 1, dtype=np.int64)
@@ -252,6 +407,7 @@ class SearchIndex:
 
     @property
     def num_terms(self) -> int:
+        """Distinct terms with postings (with a vocabulary: those of it that some document has)."""
         return len(self._vocab)
 
     @property
@@ -260,9 +416,16 @@ class SearchIndex:
         return int(self._offsets[-1])
 
     def query_terms(self, query: str | Sequence[str]) -> list[str]:
-        """The distinct terms of a query (a string, or tokens), in query order."""
+        """The distinct terms of a query (a string, or tokens), in query order. With a vocabulary, a
+        term outside it raises :class:`OutOfVocabulary` (the index cannot score it)."""
         terms = self.analyse(query) if isinstance(query, str) else self.term_filter.filter(query)
-        return list(dict.fromkeys(terms))
+        terms = list(dict.fromkeys(terms))
+        if self._allowed is not None:
+            missing = [t for t in terms if t not in self._allowed]
+            if missing:
+                raise OutOfVocabulary(f"query term(s) {missing} are not in the index vocabulary; build the "
+                                      "index with every query's terms (query_vocabulary)")
+        return terms
 
     def scores(self, query: str | Sequence[str]) -> np.ndarray:
         """BM25F score of every document, in insertion order (0.0 = no query term matched)."""
@@ -281,41 +444,62 @@ class SearchIndex:
             scores[matched < self._needed(terms)] = 0.0
         return scores
 
+    def _hits(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, scores) of every document with a score > 0, documents ascending: from the
+        postings of the candidates when they are few, else from one pass over every document. The
+        floats are those of :meth:`scores` either way."""
+        candidates = self._candidates(terms)
+        if candidates is None:
+            scores = self.scores(terms)
+            docs = np.flatnonzero(scores > 0)
+            return docs, scores[docs]
+        docs, scores = self._matching(terms, candidates)
+        positive = scores > 0
+        return docs[positive], scores[positive]
+
     def search(self, query: str | Sequence[str], top_k: int | None = 10) -> list[tuple[Hashable, float]]:
         """The best ``top_k`` documents (all matches when None) as (doc_id, score), best first;
         equal scores in insertion order. Documents with a zero score are never returned."""
-        scores = self.scores(query)
-        hits = np.flatnonzero(scores > 0)
-        if top_k is not None:
-            if top_k <= 0:
-                return []
-            if len(hits) > top_k:
-                values = scores[hits]
-                kth = np.partition(values, len(values) - top_k)[len(values) - top_k]
-                hits = hits[values >= kth]
-        hits = hits[np.lexsort((hits, -scores[hits]))][:top_k]
-        return [(self._doc_ids[i], float(scores[i])) for i in hits]
+        terms = self.query_terms(query)
+        if top_k is not None and top_k <= 0:
+            return []
+        self.finalise()
+        hits, values = self._hits(terms)
+        if top_k is not None and len(hits) > top_k:
+            kth = np.partition(values, len(values) - top_k)[len(values) - top_k]
+            keep = values >= kth
+            hits, values = hits[keep], values[keep]
+        order = np.lexsort((hits, -values))[:top_k]
+        return [(self._doc_ids[hits[i]], float(values[i])) for i in order.tolist()]
 
     def position(self, query: str | Sequence[str], doc_id: Hashable, top_k: int | None = None) -> int | None:
         """1-based rank of ``doc_id`` in ``search(query, top_k=None)``; None when the page does not
         match at all, is ranked below ``top_k``, or is not in the index."""
-        index = self._doc_index.get(doc_id)
-        if index is None:
-            return None
-        self.finalise()
+        return self.positions(query, [doc_id], top_k)[0]
+
+    def positions(self, query: str | Sequence[str], doc_ids: Iterable[Hashable],
+                  top_k: int | None = None) -> list[int | None]:
+        """``position(query, d, top_k)`` of each of ``doc_ids``, scoring the query once.
+
+        A rank is 1 + the documents scoring strictly higher + the equal ones inserted before: for a
+        few documents these are counted, for many the matches are sorted once."""
         terms = self.query_terms(query)
-        candidates = self._candidates(terms)
-        if candidates is None:          # many documents may match: one pass over all of them is cheaper
-            scores = self.scores(terms)
-            docs = np.arange(len(scores))
+        targets = [self._doc_index.get(doc_id) for doc_id in doc_ids]
+        if all(t is None for t in targets):
+            return [None] * len(targets)
+        self.finalise()
+        docs, scores = self._hits(terms)
+        found = np.array([-1 if t is None else t for t in targets], dtype=np.int64)
+        at = np.minimum(np.searchsorted(docs, found), max(len(docs) - 1, 0))
+        present = (docs[at] == found) if len(docs) else np.zeros(len(found), dtype=bool)
+        if len(targets) <= _FEW_TARGETS:
+            ranks = [1 + int(np.count_nonzero(scores > scores[i])) + int(np.count_nonzero(scores[:i] == scores[i]))
+                     if ok else None for i, ok in zip(at.tolist(), present.tolist(), strict=True)]
         else:
-            docs, scores = self._matching(terms, candidates)
-        at = int(np.searchsorted(docs, index))
-        if at == len(docs) or docs[at] != index or scores[at] <= 0:
-            return None
-        score = scores[at]
-        rank = 1 + int(np.count_nonzero(scores > score)) + int(np.count_nonzero(scores[:at] == score))
-        return None if top_k is not None and rank > top_k else rank
+            rank_of = np.empty(len(docs), dtype=np.int64)
+            rank_of[np.lexsort((docs, -scores))] = np.arange(1, len(docs) + 1)
+            ranks = [int(rank_of[i]) if ok else None for i, ok in zip(at.tolist(), present.tolist(), strict=True)]
+        return [None if r is None or (top_k is not None and r > top_k) else r for r in ranks]
 
     def _candidates(self, terms: list[str]) -> np.ndarray | None:
         """Documents that can hold enough of the query terms, ascending; None when they would be a
