@@ -107,6 +107,9 @@ class PageShelf:
         self._end = 0
         self._dirty = False
         self._recent: dict[int, Parsed] = {}
+        # where each page is, by page id: 5 values an id (Where), start -1 for none. A tuple of five
+        # ints a page was ~220 bytes (45 MB at 100,000 pages).
+        self._places = array("q")
 
     # ------------------------------------------------------------------ writing
     def add(self, record: FetchRecord, tokenizer: Tokenizer | None = None) -> tuple[Where, PageArtifacts]:
@@ -137,6 +140,27 @@ class PageShelf:
         data = marshal.dumps(words)
         return (*where[:3], self._write(data), len(data))
 
+    def place(self, page_id: int, where: Where) -> None:
+        """Remember where page ``page_id`` is (as :meth:`add` returned it)."""
+        if 5 * page_id >= len(self._places):
+            grow = page_id + 1 - len(self._places) // 5 + len(self._places) // 10
+            self._places.extend(array("q", [-1, 0, 0, 0, 0]) * grow)
+        self._places[5 * page_id:5 * page_id + 5] = array("q", where)
+
+    def where(self, page_id: int) -> Where | None:
+        at = 5 * page_id
+        if not 0 <= at < len(self._places) or self._places[at] < 0:
+            return None
+        w = self._places
+        return (w[at], w[at + 1], w[at + 2], w[at + 3], w[at + 4])
+
+    def store_words(self, page_id: int, words: list[Segmentation | None]) -> None:
+        """:meth:`put_words` for a placed page."""
+        where = self.where(page_id)
+        if where is None:
+            raise KeyError(page_id)
+        self.place(page_id, self.put_words(where, words))
+
     # ------------------------------------------------------------------ reading
     def _get(self, start: int, size: int) -> Any:
         if self._dirty:
@@ -144,9 +168,13 @@ class PageShelf:
             self._dirty = False
         return marshal.loads(os.pread(self._file.fileno(), size, start))
 
-    def parsed(self, page_id: int, where: Where) -> Parsed:
+    def parsed(self, page_id: int) -> Parsed:
+        """The placed page ``page_id``, decoded (its body when asked for; 1,024 recent pages kept)."""
         found = self._recent.get(page_id)
         if found is None:
+            where = self.where(page_id)
+            if where is None:
+                raise KeyError(page_id)
             start, head, body, _, _ = where
             art = ShelvedArtifacts.__new__(ShelvedArtifacts)
             for name, value in zip(_HEAD, self._get(start, head), strict=True):
@@ -158,9 +186,10 @@ class PageShelf:
             self._recent[page_id] = found
         return found
 
-    def words(self, where: Where) -> list[Segmentation | None] | None:
+    def words(self, page_id: int) -> list[Segmentation | None] | None:
         """(word tokens, word count) of each text block of the page, in order; None when not stored."""
-        return self._get(where[3], where[4]) if where[4] else None
+        where = self.where(page_id)
+        return self._get(where[3], where[4]) if where is not None and where[4] else None
 
     @property
     def size(self) -> int:
@@ -170,6 +199,7 @@ class PageShelf:
     def close(self) -> None:
         self._file.close()
         self._recent = {}
+        self._places = array("q")
 
 
 def segment(block: str, memo: RecentMemo | dict[str, Segmentation], tokenizer: Tokenizer) -> Segmentation:

@@ -47,9 +47,13 @@ class Page:
     in_sitemap: bool = False
     # HTML pages: where the parsed page is on the shelf (audits/shelf.py), and whether it is a
     # meta-refresh redirect (kept here: ok_html asks it of every page, many times)
-    shelf: PageShelf | None = field(default=None, repr=False, compare=False)
-    where: Where | None = None
+    shelf: PageShelf | None = field(default=None, repr=False, compare=False)    # HTML pages only
     redirects: bool = False
+
+    @property
+    def where(self) -> Where | None:
+        """Where the shelf keeps the parsed page (None: not HTML)."""
+        return self.shelf.where(self.id) if self.shelf is not None else None
 
     @property
     def artifacts(self) -> PageArtifacts | None:
@@ -58,9 +62,7 @@ class Page:
         return parsed.artifacts if parsed is not None else None
 
     def parsed(self) -> Parsed | None:
-        if self.where is None or self.shelf is None:
-            return None
-        return self.shelf.parsed(self.id, self.where)
+        return self.shelf.parsed(self.id) if self.shelf is not None else None
 
     @property
     def status(self) -> int | None:
@@ -69,7 +71,7 @@ class Page:
     @property
     def ok_html(self) -> bool:
         """An HTML page that answered 200 and is not a meta-refresh redirect: what content rules judge."""
-        return self.record.status == 200 and self.where is not None and not self.redirects
+        return self.record.status == 200 and self.shelf is not None and not self.redirects
 
     @property
     def is_error(self) -> bool:
@@ -288,16 +290,16 @@ class Site:
         restart at a newline."""
         page = self.pages.get(page_id)
         parsed = self._main(page) if page is not None else None
-        if parsed is None or parsed.own is None or page is None or page.where is None or self.shelf is None:
+        if parsed is None or parsed.own is None or page is None or self.shelf is None:
             return [], 0
         if parsed.segmented is None:
             keep = parsed.own
-            stored = self.shelf.words(page.where)
+            stored = self.shelf.words(page.id)
             if stored is None:     # segment the page's own blocks once, and keep their words
                 blocks = parsed.artifacts.blocks
                 stored = [segment(block, self.shelf.segment_memo, self.tokenizer) if own else None
                           for block, own in zip(blocks, keep, strict=True)]
-                page.where = self.shelf.put_words(page.where, stored)
+                self.shelf.store_words(page.id, stored)
             terms: list[str] = []
             words = 0
             for block_words, own in zip(stored, keep, strict=True):
@@ -434,11 +436,12 @@ def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: To
     page = Page(record.url_id, record.url,
                 replace(record, compressed_body=None, headers_json=audit_headers(record.headers_json)))
     if placed is not None:
-        page.where, page.redirects = placed
-        page.shelf = shelf
+        shelf.place(page.id, placed[0])
+        page.shelf, page.redirects = shelf, placed[1]
     elif record.compressed_body is not None and (
             media_type(record.content_type) in HTML_TYPES or not record.content_type):
-        page.where, art = shelf.add(record, tokenizer)
+        where, art = shelf.add(record, tokenizer)
+        shelf.place(page.id, where)
         page.shelf, page.redirects = shelf, art.redirects
     return page
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from audits.artifacts import parse_artifacts
 from audits.shelf import PageShelf, segment
 from audits.text.memo import RecentMemo
@@ -24,15 +26,21 @@ def test_pages_come_back_from_the_shelf_as_parsed(portal_crawl):
     records = _records(portal_crawl)
     assert len(records) >= 40
     placed = [(record, shelf.add(record, tokenizer)[0]) for record in records]
-    for index, (record, where) in enumerate(placed * 2):         # twice: the cache holds only 8
+    for index, (_, where) in enumerate(placed):
+        shelf.place(index, where)
+    assert shelf.where(len(placed)) is None and shelf.where(10**6) is None and shelf.words(10**6) is None
+    with pytest.raises(KeyError):
+        shelf.parsed(len(placed))
+    for index, (record, where) in [*enumerate(placed), *enumerate(placed)]:     # twice: the cache holds only 8
+        assert shelf.where(index) == where
         fresh = parse_artifacts(record)
-        parsed = shelf.parsed(index, where)
+        parsed = shelf.parsed(index)
         art = parsed.artifacts
         assert art.title == fresh.title and art.meta == fresh.meta and art.robots == fresh.robots
         assert art.blocks == fresh.blocks and art.images == fresh.images and art.json_ld == fresh.json_ld
         assert art.script_srcs == fresh.script_srcs and art.h1s == fresh.h1s and art.refresh == fresh.refresh
         assert list(parsed.digests) == [block_digest(b, {}) for b in fresh.blocks]
-        assert shelf.words(where) == [segment(b, {}, tokenizer) for b in fresh.blocks]
+        assert shelf.words(index) == [segment(b, {}, tokenizer) for b in fresh.blocks]
         assert len(shelf._recent) <= 8
     assert shelf.size > 0
     shelf.close()
@@ -43,7 +51,8 @@ def test_a_head_is_read_without_its_body(portal_crawl):
     shelf = PageShelf()
     record = _records(portal_crawl, 1)[0]
     where, fresh = shelf.add(record, get_tokenizer())
-    art = shelf.parsed(1, where).artifacts
+    shelf.place(1, where)
+    art = shelf.parsed(1).artifacts
     assert art.title == fresh.title
     assert art._body_from is not None          # the title alone did not decode the text
     assert art.blocks == fresh.blocks and art._body_from is None
