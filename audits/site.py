@@ -20,7 +20,7 @@ import numpy as np
 from protego import Protego
 
 from audits.artifacts import PageArtifacts
-from audits.graph import link_scores
+from audits.graph import Runs, link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import classify
 from audits.robotstxt import parse as parse_robots
@@ -239,16 +239,22 @@ class Site:
         ids = np.array(sorted(self.pages), dtype=np.int64)
         position = np.full(self.links.id_bound(ids), -1, dtype=np.int32)
         position[ids] = np.arange(len(ids), dtype=np.int32)
-        # the graph between fetched pages, as positions: filled a slice of the link table at a time
-        sources, targets = np.empty(len(self.links), np.int32), np.empty(len(self.links), np.int32)
+        # the graph between fetched pages, as positions: filled a slice of the link table at a time;
+        # the sources as runs (a page's links come together), the targets as one array
+        targets = np.empty(len(self.links), np.int32)
+        runs: list[Runs] = []
         count = 0
         for source, target in self.links.edge_slices((*CLICK_TAGS, "redirect")):
             src, dst = position[source], position[target]
             keep = (src >= 0) & (dst >= 0)
             kept = int(keep.sum())
-            sources[count:count + kept], targets[count:count + kept] = src[keep], dst[keep]
+            targets[count:count + kept] = dst[keep]
+            runs.append(Runs.of(src[keep]))
             count += kept
-        scores = link_scores(len(ids), sources[:count], targets[:count])
+        sources = Runs(np.concatenate([r.values for r in runs]) if runs else np.zeros(0, np.int32),
+                       np.concatenate([r.lengths for r in runs]) if runs else np.zeros(0, np.int64))
+        del runs
+        scores = link_scores(len(ids), sources, targets[:count])
         return {int(uid): float(scores[i]) for i, uid in enumerate(ids)}
 
     @cached_property

@@ -28,3 +28,22 @@ def test_link_score_ranks_hub_linked_pages_above_weakly_linked_ones():
     assert scores.max() == 100.0
     assert scores[1] > scores[2] and scores[1] > scores[5]
     assert scores[6] == min(scores)
+
+
+def test_sources_as_runs_give_the_same_ranks_bit_for_bit(monkeypatch):
+    import audits.graph as graph
+    from audits.graph import Runs
+
+    rng = np.random.default_rng(3)
+    n = 300
+    lengths = rng.integers(0, 40, size=n)          # pages with 0..39 links, pages in order
+    sources = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    targets = rng.integers(0, n, size=len(sources)).astype(np.int32)
+    runs = Runs.of(sources)
+    assert len(runs) == len(sources) and len(runs.values) <= n
+    for a, b in [(0, 5), (7, 7), (13, 700), (len(sources) - 3, len(sources) + 9), (0, len(sources))]:
+        assert np.array_equal(runs[a:b], sources[a:b])
+    for part in (7, 64, 1 << 20):                  # slices that cut runs, and one slice
+        monkeypatch.setattr(graph, "PART", part)
+        assert np.array_equal(pagerank(n, runs, targets), pagerank(n, sources, targets))
+    assert len(Runs.of(np.zeros(0, np.int32))) == 0 and len(Runs.of(np.zeros(0, np.int32))[0:5]) == 0

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import jieba
+import numpy as np
 import pytest
 
 from audits.text import (
@@ -353,7 +354,8 @@ def test_near_duplicates_two_thousand_documents() -> None:
         planted[(a, b)] = jaccard(shingle_hashes(docs[a]), shingle_hashes(docs[b]))
     nd = NearDuplicates()
     asked: list[str] = []
-    rereading = NearDuplicates(tokens_of=lambda key: asked.append(key) or docs[key])
+    rereading = NearDuplicates(tokens_of=lambda key: asked.append(key) or docs[key], capacity=len(docs))
+    matrix = rereading._signatures
     for key, tokens in docs.items():
         nd.add(key, tokens)
         rereading.add(key, tokens)
@@ -361,6 +363,9 @@ def test_near_duplicates_two_thousand_documents() -> None:
     assert found == planted
     # without kept shingles: the same pairs, and only candidates were read again
     assert rereading.pairs() == nd.pairs() and not rereading._shingles
+    assert rereading._signatures is matrix                 # made as big as asked, never grown
+    codes = nd._candidates()                               # sorted distinct pair codes i * n + j, i < j
+    assert np.all(np.diff(codes) > 0) and np.all(codes // 2000 < codes % 2000)
     assert {a for pair in planted for a in pair} <= set(asked) and len(set(asked)) < 200
 
 

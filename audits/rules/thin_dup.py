@@ -51,7 +51,8 @@ def check_near_duplicate(site: Site, params: dict[str, Any]) -> Iterator[Finding
 
     # the candidates' texts are read again from the shelf rather than every page's shingles kept
     detector = NearDuplicates(threshold=float(params["threshold"]), min_tokens=int(params["min_chars"]),
-                              shingle_size=int(params["shingle_chars"]), tokens_of=text)
+                              shingle_size=int(params["shingle_chars"]), tokens_of=text,
+                              capacity=len(site.indexable_ids))
     for page in site.html_pages():
         if page.id in site.indexable_ids:
             detector.add(page.id, text(page.id))

@@ -24,6 +24,7 @@ most of the audit's peak).
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from zlib import crc32
 
@@ -93,8 +94,11 @@ class NearDuplicates:
     numpy: no Python object per document and band (an LSH index of dicts held ~2 KB a page)."""
 
     def __init__(self, threshold: float = 0.9, num_perm: int = 128, min_tokens: int = 20,
-                 shingle_size: int = 3, tokens_of: Callable[[Hashable], Sequence[str]] | None = None) -> None:
-        """``tokens_of``: gives a key's tokens again; when set, shingles are not kept in memory."""
+                 shingle_size: int = 3, tokens_of: Callable[[Hashable], Sequence[str]] | None = None,
+                 capacity: int = 0) -> None:
+        """``tokens_of``: gives a key's tokens again; when set, shingles are not kept in memory.
+        ``capacity``: how many documents are expected (the signature matrix is made that big at once,
+        not grown by copies)."""
         if not 0 < threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -106,7 +110,7 @@ class NearDuplicates:
         rng = np.random.default_rng(1)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        self._signatures = np.zeros((0, num_perm), dtype=np.uint32)
+        self._signatures = np.zeros((max(0, capacity), num_perm), dtype=np.uint32)
         self._keys: list[Hashable] = []
         self._known: set[Hashable] = set()
         self._shingles: dict[Hashable, np.ndarray] = {}
@@ -143,12 +147,14 @@ class NearDuplicates:
             return self._shingles[key]
         return shingle_hashes(self._tokens_of(key), self.shingle_size)
 
-    def _candidates(self) -> set[tuple[int, int]]:
-        """(i, j), i < j: documents sharing the bucket of at least one band."""
-        if len(self._keys) < 2:
-            return set()
-        signatures = self._signatures[:len(self._keys)]
-        found: set[tuple[int, int]] = set()
+    def _candidates(self) -> np.ndarray:
+        """Sorted distinct codes i * n + j (i < j, n documents) of the pairs of documents sharing the
+        bucket of at least one band: 8 bytes a pair (a big portal's template text makes millions)."""
+        n = len(self._keys)
+        if n < 2:
+            return np.zeros(0, dtype=np.int64)
+        signatures = self._signatures[:n]
+        found = np.zeros(0, dtype=np.int64)
         for band in range(self.bands):
             rows = signatures[:, band * self.rows:(band + 1) * self.rows]
             keys = np.zeros(len(rows), dtype=np.uint64)
@@ -158,26 +164,31 @@ class NearDuplicates:
             ordered = keys[order]
             starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
             ends = np.concatenate((starts[1:], [len(ordered)]))
+            codes = array("q")
             for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
                 members = sorted(order[start:end].tolist())
                 if len(members) <= 2 * _NEIGHBOURS:
-                    found.update(itertools.combinations(members, 2))
+                    codes.extend(i * n + j for i, j in itertools.combinations(members, 2))
                 else:   # a big cluster of (near) copies: each meets its next neighbours, not all k^2/2 pairs
                     for position, i in enumerate(members):
-                        found.update((i, j) for j in members[position + 1:position + 1 + _NEIGHBOURS])
+                        codes.extend(i * n + j for j in members[position + 1:position + 1 + _NEIGHBOURS])
+            if codes:
+                found = np.union1d(found, np.frombuffer(codes, dtype=np.int64))
         return found
 
-    def _likely(self, candidates: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    def _likely(self, candidates: np.ndarray) -> Iterator[tuple[int, int]]:
         """The candidates whose signatures agree on at least ``threshold - 0.25`` of their values: the
         MinHash estimate of their similarity. Its standard deviation is under 0.045 at 128
         permutations, so a pair at the threshold is dropped with probability below 1e-8; a page
         template shared by many pages makes many candidates that are far below it."""
         signatures = self._signatures
         floor = (self.threshold - 0.25) * self.num_perm
+        n = len(self._keys)
         for start in range(0, len(candidates), 1 << 15):
-            part = np.array(candidates[start:start + (1 << 15)], dtype=np.int64).reshape(-1, 2)
-            agree = (signatures[part[:, 0]] == signatures[part[:, 1]]).sum(axis=1)
-            yield from map(tuple, part[agree >= floor].tolist())
+            first, second = np.divmod(candidates[start:start + (1 << 15)], n)
+            agree = (signatures[first] == signatures[second]).sum(axis=1)
+            keep = agree >= floor
+            yield from zip(first[keep].tolist(), second[keep].tolist(), strict=True)
 
     def pairs(self) -> list[tuple[Hashable, Hashable, float]]:
         """(key_a, key_b, exact Jaccard) for every pair with similarity >= threshold, most similar
@@ -186,7 +197,7 @@ class NearDuplicates:
         found: list[tuple[int, int, float]] = []
         recent: dict[int, np.ndarray] = {}     # shingles read again, while later pairs may need them
         limit = 1024
-        for i, j in self._likely(sorted(self._candidates())):
+        for i, j in self._likely(self._candidates()):
             if len(recent) > limit:            # forget documents before i (pairs come in order of i)
                 recent = {k: v for k, v in recent.items() if k >= i}
                 limit = max(1024, 2 * len(recent))
