@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -28,6 +28,7 @@ from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
+from audits.urltable import UrlTable
 from crawler.response import media_type
 from crawler.settings import HTML_TYPES
 from crawler.store import CrawlStore, FetchRecord
@@ -83,7 +84,7 @@ class Site:
     start_urls: list[str]
     options: dict[str, Any]
     meta: dict[str, Any]
-    urls: dict[int, tuple[str, str, str]]           # id -> (url, state, found_via)
+    urls: Mapping[int, tuple[str, str, str]]        # id -> (url, state, found_via): a UrlTable
     pages: dict[int, Page]                          # fetched URLs in scope
     links: LinkTable
     robots: dict[str, dict[str, Any]]               # origin -> stored row (+ "parser")
@@ -458,7 +459,6 @@ def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf 
     options = store.get_meta_json("options", {}) or {}
     start_urls = list(options.get("start_urls") or [])
     meta = {k: store.get_meta(k) for k in ("started_at", "finished_at", "finished")}
-    urls = {uid: (url, state, via) for uid, url, state, via, _ in store.iter_urls()}
     scope = Scope(start_urls, bool(options.get("subdomains")))
     pages: dict[int, Page] = {}
     shelf = shelf if shelf is not None else PageShelf()
@@ -468,6 +468,10 @@ def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf 
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
+    urls = UrlTable()
+    for uid, url, state, via, _ in store.iter_urls():
+        page = pages.get(uid)
+        urls.add(uid, page.url if page is not None and page.url == url else url, state, via)
     links = LinkTable(store.iter_links())     # rows in a temporary file, ~2 bytes a link resident (audits/links.py)
     robots = {}
     for row in store.iter_robots():

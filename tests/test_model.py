@@ -43,3 +43,24 @@ def test_an_audit_keeps_only_the_headers_it_reads():
     assert audit_headers(json.dumps([["Date", "x"], ["Content-Type", "text/html"]])) is None
     assert audit_headers(json.dumps([["X-Note", "see x-robots-tag docs"]])) is None     # named in a value only
     assert audit_headers(None) is None and audit_headers("") is None and audit_headers("[]") is None
+
+
+def test_the_url_table_is_a_mapping_of_id_to_url_state_and_origin():
+    import pytest
+
+    from audits.urltable import UrlTable
+
+    table = UrlTable()
+    table.add(3, "http://127.0.0.1/a.html", "fetched", "link")
+    table.add(1, "http://127.0.0.1/", "fetched", "start")
+    table.add(9, "http://127.0.0.1/b.html", "blocked", "sitemap")
+    assert len(table) == 3 and list(table) == [1, 3, 9]
+    assert table[9] == ("http://127.0.0.1/b.html", "blocked", "sitemap") and 9 in table and 2 not in table
+    assert dict(table.items()) == {1: ("http://127.0.0.1/", "fetched", "start"),
+                                   3: ("http://127.0.0.1/a.html", "fetched", "link"),
+                                   9: ("http://127.0.0.1/b.html", "blocked", "sitemap")}
+    assert table.get(2) is None and table.get(-1) is None and table.get(10**6) is None
+    with pytest.raises(KeyError):
+        table[0]
+    table.add(3, "http://127.0.0.1/a.html", "error", "link")          # the same id again: updated
+    assert len(table) == 3 and table[3][1] == "error"
