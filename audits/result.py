@@ -47,9 +47,9 @@ def _pages(site: Site, scored: list[RuleOutcome], services: set[str]) -> Spool:
     return pages
 
 
-def _services(site: Site, assessments: list[Assessment]) -> list[dict[str, Any]]:
+def _services(site: Site, assessments: list[Assessment]) -> Spool:
     synonyms = load_synonyms()
-    result = []
+    result = Spool()
     for a in assessments:
         page = a.service.page
         result.append({
@@ -67,13 +67,13 @@ def _services(site: Site, assessments: list[Assessment]) -> list[dict[str, Any]]
     return result
 
 
-def _sections(services: list[dict[str, Any]], hard_below: int = 60) -> list[dict[str, Any]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for service in services:
-        groups.setdefault(service["section"], []).append(service)
-    sections = [{"name": name, "services": len(items), "score": round(mean(s["score"] for s in items)),
-                 "hard": sum(1 for s in items if s["score"] < hard_below),
-                 "hardest": min(items, key=lambda s: s["score"])["name"]}
+def _sections(assessments: list[Assessment], hard_below: int = 60) -> list[dict[str, Any]]:
+    groups: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        groups.setdefault(a.service.section, []).append(a)
+    sections = [{"name": name, "services": len(items), "score": round(mean(a.score for a in items)),
+                 "hard": sum(1 for a in items if a.score < hard_below),
+                 "hardest": min(items, key=lambda a: a.score).service.name}
                 for name, items in groups.items()]
     return sorted(sections, key=lambda s: (s["score"], s["name"]))
 
@@ -83,7 +83,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     """The result document. ``findings``: its rows in result order (rule order, then URL) and their
     ``counts`` per rule, as audits.engine.AuditFindings keeps them.
 
-    The long lists, findings and pages, are Spools (on disk, iterable, see govseo/spool.py)."""
+    The long lists, findings, pages and services, are Spools (on disk, iterable, see govseo/spool.py)."""
     scored = [o for _, o, _ in outcomes]
     categories = category_scores(scored, CATEGORIES)
     if site.assessments:    # findability: the mean service score (documented in audits/scoring.py)
@@ -110,9 +110,9 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
         "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories},
         "rules": rules,
         "findings": findings,
-        "pages": _pages(site, scored, {s["url"] for s in services}),
+        "pages": _pages(site, scored, {a.service.url for a in site.assessments}),
         "services": services,
-        "sections": _sections(services),
+        "sections": _sections(site.assessments),
         "queries": [{"query": q.text, "url": q.url, "position": q.position, "top_results": q.top_results}
                     for q in site.user_queries],
     }

@@ -64,3 +64,17 @@ def test_the_url_table_is_a_mapping_of_id_to_url_state_and_origin():
         table[0]
     table.add(3, "http://127.0.0.1/a.html", "error", "link")          # the same id again: updated
     assert len(table) == 3 and table[3][1] == "error"
+
+
+def test_rule_hits_answer_from_the_outcomes_url_sets():
+    from audits.engine import RuleHits
+    from audits.rules import RULES_BY_ID
+    from audits.scoring import RuleOutcome
+
+    def outcome(rule_id: str, urls: set[str]):
+        return RULES_BY_ID[rule_id], RuleOutcome(rule_id, "content", "page", "warning", "fail", 3, urls), None
+
+    hits = RuleHits([outcome("title-missing", {"/a", "/b"}), outcome("h1-missing", {"/b"}), outcome("deep-page", set())])
+    assert hits["/b"] == {"title-missing", "h1-missing"} and hits.get("/a") == {"title-missing"}
+    assert hits.get("/c", set()) == set() and "/c" not in hits and "/a" in hits
+    assert sorted(hits) == ["/a", "/b"] and len(hits) == 2

@@ -52,7 +52,8 @@ def hostile_result(portal_site: Any) -> dict[str, Any]:
     from govseo.config import Config
 
     result = copy.deepcopy(build_result(portal_site, Config()))
-    result.update(pages=list(result["pages"]), findings=list(result["findings"]))     # Spools: made lists to edit
+    result.update(pages=list(result["pages"]), findings=list(result["findings"]),   # Spools: made lists to edit
+                  services=list(result["services"]))
     result["site"]["name"] = SCRIPT_TITLE
     result["pages"][1]["title"] = SCRIPT_TITLE
     result["pages"][2]["title"] = IMG_TITLE
