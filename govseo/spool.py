@@ -1,6 +1,6 @@
 """A re-iterable sequence of JSON-like values kept on disk, not in memory.
 
-A 100,000-page audit has ~375,000 findings and 100,000 page rows: as Python dicts they weigh hundreds
+A 100,000-page audit has ~375,000 findings, 100,000 page rows and ~38,000 services: as Python dicts they weigh hundreds
 of megabytes. The result document holds them as ``Spool`` objects instead: each value is marshalled
 to an anonymous temporary file (deleted on close, never left behind by a crash) as it is appended,
 and read back, one value at a time, each time the spool is iterated. Several iterations may run at

@@ -2,7 +2,7 @@
 
 Files are UTF-8 with a BOM (``utf-8-sig``) so Excel opens Chinese text
 correctly, and every cell is neutralised against CSV/formula injection.
-Findings and pages (lists or ``Spool``s) are sorted and written as a stream
+Findings, pages and services (lists or ``Spool``s) are sorted and written as a stream
 (``streams.sorted_stream``), never gathered into one list.
 """
 
@@ -91,7 +91,7 @@ def write_pages_csv(result: dict[str, Any], path: str | os.PathLike[str]) -> int
     return _write(path, PAGES_COLUMNS, iter_pages_rows(result))
 
 
-def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+def iter_services_rows(result: dict[str, Any], lang: str = "zh") -> Iterator[list[str]]:
     """The neutralised CSV rows (without the header) of every service, hardest to find first.
 
     List cells are joined with " | "; a query reads ``query → position`` (``-`` when not found).
@@ -99,27 +99,39 @@ def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
     lang = normalise_lang(lang)
     result = result if isinstance(result, dict) else {}
     rules = {text(r.get("id")): r for r in dicts(result.get("rules")) if r.get("id")}
-    rows = []
-    for service in sorted(dicts(result.get("services")), key=service_order):
-        reasons = [text(r) for r in service.get("reasons") or [] if r is not None] \
-            if isinstance(service.get("reasons"), list) else []
-        queries = [f"{text(q.get('query'))} → {'-' if q.get('position') is None else q.get('position')}"
-                   for q in dicts(service.get("queries"))]
-        everyday = service.get("everyday_missing") if isinstance(service.get("everyday_missing"), list) else []
-        rows.append([
-            service.get("rank"), service.get("score"), service.get("name"), service.get("section"),
-            service.get("url"), " | ".join(reasons),
-            " | ".join(rule_texts(rules.get(r) or {"id": r}, lang)["title"] for r in reasons),
-            " | ".join(f["fix"] for f in service_fixes(service, rules, lang)), " | ".join(queries),
-            " | ".join(text(w) for w in everyday), service.get("indexable"), service.get("depth"),
-            service.get("title"),
-        ])
-    return [[neutralise(cell) for cell in row] for row in rows]
+
+    def keyed() -> Iterator[tuple[tuple[int, int, str], list[str]]]:
+        for service in row_dicts(result.get("services")):
+            yield service_order(service), [neutralise(cell) for cell in _service_cells(service, rules, lang)]
+
+    for _, row in sorted_stream(keyed(), key=itemgetter(0)):
+        yield row
+
+
+def _service_cells(service: dict[str, Any], rules: dict[str, dict[str, Any]], lang: str) -> list[Any]:
+    reasons = [text(r) for r in service.get("reasons") or [] if r is not None] \
+        if isinstance(service.get("reasons"), list) else []
+    queries = [f"{text(q.get('query'))} → {'-' if q.get('position') is None else q.get('position')}"
+               for q in dicts(service.get("queries"))]
+    everyday = service.get("everyday_missing") if isinstance(service.get("everyday_missing"), list) else []
+    return [
+        service.get("rank"), service.get("score"), service.get("name"), service.get("section"),
+        service.get("url"), " | ".join(reasons),
+        " | ".join(rule_texts(rules.get(r) or {"id": r}, lang)["title"] for r in reasons),
+        " | ".join(f["fix"] for f in service_fixes(service, rules, lang)), " | ".join(queries),
+        " | ".join(text(w) for w in everyday), service.get("indexable"), service.get("depth"),
+        service.get("title"),
+    ]
+
+
+def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+    """``iter_services_rows`` as a list (for small results and tests; the writer streams)."""
+    return list(iter_services_rows(result, lang))
 
 
 def write_services_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
     """Write services.csv (every service, uncapped) atomically; returns the number of data rows."""
-    return _write(path, SERVICES_COLUMNS, services_rows(result, lang))
+    return _write(path, SERVICES_COLUMNS, iter_services_rows(result, lang))
 
 
 def _write(path: str | os.PathLike[str], header: tuple[str, ...], data: Iterable[list[str]]) -> int:

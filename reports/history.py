@@ -12,8 +12,8 @@ from typing import Any
 
 from reports.charts import line_chart
 from reports.i18n import CATEGORIES, SEVERITIES
-from reports.services_view import service_order
-from reports.values import count, dict_of, dicts, grade, moment, rows, score_of, text
+from reports.services_view import hardest
+from reports.values import count, dict_of, grade, moment, rows, score_of, text
 
 TREND_RUNS = 12  # crawls shown in the chart and the run table (the latest ones)
 SERVICE_COLUMNS = 6  # crawls shown as columns of the service table (the latest ones)
@@ -30,7 +30,7 @@ def _run(result: dict[str, Any], lang: str, current: bool) -> dict[str, Any]:
     categories = dict_of(site.get("categories"))
     services: dict[str, int | None] = {}
     names: dict[str, int | None] = {}
-    for service in dicts(result.get("services")):
+    for service in rows(result.get("services")):
         services[text(service.get("url"))] = score_of(service.get("score"))
         names.setdefault(text(service.get("name")), score_of(service.get("score")))
     pages = crawl.get("pages")
@@ -62,10 +62,10 @@ def _labels(runs: list[dict[str, Any]]) -> list[str]:
     return [run["date"] if days.count(run["day"]) > 1 else run["day"] for run in runs]
 
 
-def _service_rows(result: dict[str, Any], runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _service_rows(shown: list[dict[str, Any]], runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     columns = runs[-SERVICE_COLUMNS:]
-    rows = []
-    for service in sorted(dicts(result.get("services")), key=service_order)[:TREND_SERVICES]:
+    table = []
+    for service in shown:
         url, name = text(service.get("url")), text(service.get("name"))
         scores = []
         for run in columns:
@@ -75,11 +75,11 @@ def _service_rows(result: dict[str, Any], runs: list[dict[str, Any]]) -> list[di
                 scores.append(run["names"].get(name) if name else None)
         now = score_of(service.get("score"))
         before = next((s for s in reversed(scores[:-1]) if s is not None), None)
-        rows.append({"name": name or url, "section": text(service.get("section")),
-                     "scores": [{"score": s, "grade": grade(s)} for s in scores],
-                     "change": None if now is None or before is None else now - before,
-                     "new": all(s is None for s in scores[:-1])})
-    return rows
+        table.append({"name": name or url, "section": text(service.get("section")),
+                      "scores": [{"score": s, "grade": grade(s)} for s in scores],
+                      "change": None if now is None or before is None else now - before,
+                      "new": all(s is None for s in scores[:-1])})
+    return table
 
 
 def trend_view(result: dict[str, Any], history: list[dict[str, Any]] | None, lang: str,
@@ -97,10 +97,11 @@ def trend_view(result: dict[str, Any], history: list[dict[str, Any]] | None, lan
     table = [{**run, "label": label, "grade": grade(run["score"]),
               "categories": [{"score": s, "grade": grade(s)} for s in run["categories"]]}
              for run, label in zip(shown, labels, strict=True)]
-    services = _service_rows(result, runs)
+    shown_services, total = hardest(result.get("services"), TREND_SERVICES)
+    services = _service_rows(shown_services, runs)
     return {
         "chart": chart, "runs": table, "runs_more": max(0, len(runs) - TREND_RUNS),
         "category_labels": [t["categories"][key] for key in CATEGORIES],
         "service_columns": labels[-SERVICE_COLUMNS:], "services": services,
-        "services_capped": len(dicts(result.get("services"))) > TREND_SERVICES,
+        "services_capped": total > TREND_SERVICES,
     }

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from reports.charts import bar_rows
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
-from reports.values import count, dict_of, dicts, grade, int_of, moment, rows, score_of, text
+from reports.values import count, dict_of, grade, int_of, moment, rows, score_of, text
 
 HARD_BELOW = 60  # a service scoring below this counts as hard to find (as in the league table)
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
@@ -51,8 +51,11 @@ def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
     for finding in rows(result.get("findings")):
         if finding.get("severity") in counts:
             counts[finding["severity"]] += 1
-    services = dicts(result.get("services"))
-    scores = [score_of(s.get("score")) for s in services]
+    services, hard = 0, 0               # counted as read: services may be a Spool
+    for service in rows(result.get("services")):
+        services += 1
+        value = score_of(service.get("score"))
+        hard += value is not None and value < HARD_BELOW
     categories = dict_of(site.get("categories"))
     score = score_of(site.get("score"))
     pages = int_of(crawl.get("pages"))
@@ -62,7 +65,7 @@ def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
         "categories": [{"score": score_of(categories.get(k)), "grade": grade(score_of(categories.get(k)))}
                        for k in CATEGORIES],
         "counts": counts, "pages": pages if pages is not None else count(result.get("pages")),
-        "services": len(services), "hard": sum(1 for s in scores if s is not None and s < HARD_BELOW),
+        "services": services, "hard": hard,
         "date": moment(crawl.get("started_at"), lang)[0][:16],
     }
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.values import dicts, grade, int_of, rule_texts, score_of, text
+from reports.streams import Smallest
+from reports.values import dicts, grade, int_of, rows, rule_texts, score_of, text
 
 SERVICES_CAP = 500  # rows of the services table; every service is in services.csv
 SECTIONS_CAP = 200  # rows of the department league table
@@ -53,11 +54,20 @@ def _row(service: dict[str, Any], rules: dict[str, dict[str, Any]], lang: str) -
     }
 
 
+def hardest(services: Any, n: int) -> tuple[list[dict[str, Any]], int]:
+    """The first ``n`` services (a list or ``Spool``) by ``service_order``, as a stable sort would give
+    them, and how many services there are; one pass, ``n`` services in memory."""
+    keeper = Smallest(n)
+    for service in rows(services):
+        keeper.add(service_order(service), service)
+    return keeper.items(), keeper.seen
+
+
 def services_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Service rows (hardest first, capped) and the department league table (worst first, capped)."""
     rules = {text(r.get("id")): r for r in dicts(result.get("rules")) if r.get("id")}
-    services = sorted(dicts(result.get("services")), key=service_order)
-    rows = [_row(service, rules, lang) for service in services[:SERVICES_CAP]]
+    shown, total = hardest(result.get("services"), SERVICES_CAP)
+    service_rows = [_row(service, rules, lang) for service in shown]
     sections = []
     for section in dicts(result.get("sections")):
         score = score_of(section.get("score"))
@@ -67,6 +77,6 @@ def services_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
     sections.sort(key=lambda s: (s["score"] is None, s["score"] or 0, s["name"]))
     for place, section in enumerate(sections, 1):
         section["place"] = place
-    return {"rows": rows, "total": len(services), "more": max(0, len(services) - SERVICES_CAP),
+    return {"rows": service_rows, "total": total, "more": max(0, total - SERVICES_CAP),
             "sections": sections[:SECTIONS_CAP], "sections_more": max(0, len(sections) - SECTIONS_CAP)}
 

@@ -1,4 +1,4 @@
-"""Bounded-memory helpers for the long lists of a result document (findings, pages).
+"""Bounded-memory helpers for the long lists of a result document (findings, pages, services).
 
 ``Smallest`` keeps the first ``n`` items of a stream in sort order, as ``sorted(...)[:n]`` would;
 ``sorted_stream`` yields a whole stream in sort order, as ``sorted(...)`` would, spilling sorted runs
@@ -48,6 +48,11 @@ class Smallest:
     def __len__(self) -> int:
         """How many items are kept (never more than ``n``)."""
         return len(self._heap)
+
+    @property
+    def seen(self) -> int:
+        """How many items were added in all (kept or not)."""
+        return self._seen
 
     def items(self) -> list[Any]:
         """The kept items, smallest first."""

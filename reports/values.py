@@ -24,14 +24,14 @@ def dict_of(value: Any) -> dict[str, Any]:
 
 
 def dicts(value: Any) -> list[dict[str, Any]]:
-    """The dict items of a list (or spool) as a list: for short lists only (rules, services, sections)."""
+    """The dict items of a list (or spool) as a list: for short lists only (rules, sections, queries)."""
     return list(rows(value))
 
 
 def rows(value: Any) -> Iterator[dict[str, Any]]:
     """The dict items of a list or a ``Spool``, one at a time (nothing for anything else).
 
-    Findings and pages are read through this (or ``Rows``), never gathered into a list.
+    Findings, pages and services are read through this (or ``Rows``), never gathered into a list.
     """
     if is_rows(value):
         for item in value:

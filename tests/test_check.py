@@ -13,6 +13,8 @@ import pytest
 from govseo.baseline import regressions, update_baseline
 from govseo.check import Assertions, compare, summary_lines, url_key, validate
 from govseo.config import ConfigError, load_config
+from govseo.resultfile import read_result, write_result
+from govseo.spool import Spool
 from reports.junit import junit_tree, write_junit
 from reports.markdown import markdown_summary, write_markdown
 
@@ -226,6 +228,42 @@ def test_update_baseline_writes_atomically_or_not_at_all(tmp_path: Path):
     assert forced.status == "forced" and len(forced.regressions) == 1
     assert json.loads(path.read_bytes())["services"][0]["score"] == 80
     assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline.json"]    # no temp files left
+
+
+def big_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A baseline and a current run, 300 services and ~400 findings each, with every kind of change."""
+    rules = [r for r, _ in RULES]
+    base = doc([finding(rules[i % 5], f"/p{i % 150}.html") for i in range(400)],
+               [service(f"/s{i}.html", 40 + i % 60, gates=("noindex",) if i % 11 == 0 else ()) for i in range(300)])
+    current = doc([finding(rules[i % 5], f"/p{i % 170}.html", port=9000) for i in range(30, 430)],
+                  [service(f"/s{i}.html", 40 + (i * 7) % 60, port=9000, reasons=("title-missing",),
+                           gates=("robots-blocked",) if i % 13 == 0 else ()) for i in range(20, 320)],
+                  port=9000, status={"lang-missing": "error"})
+    return current, base
+
+
+def test_spooled_documents_compare_as_lists(tmp_path: Path):
+    """Findings and services read back from result.json are Spools: check and the ratchet see the same."""
+    current, base = big_pair()
+    write_result(current, tmp_path / "current.json")
+    write_result(base, tmp_path / "base.json")
+    cur, old = read_result(tmp_path / "current.json"), read_result(tmp_path / "base.json")
+    assert all(isinstance(d[k], Spool) for d in (cur, old) for k in ("findings", "services", "pages"))
+    assert validate(cur) is None and validate(old) is None and cur == current and old == base
+    kinds_seen = set()
+    for assertions in (Assertions(), Assertions(min_service_score=50, max_service_drop=10, min_site_score=90)):
+        expected, got = compare(current, base, assertions), compare(cur, old, assertions)
+        assert got == expected and compare(cur, None, assertions) == compare(current, None, assertions)
+        kinds_seen |= {i.kind for i in got.items}
+        for lang in ("zh", "en"):
+            assert summary_lines(got, lang) == summary_lines(expected, lang)
+            assert markdown_summary(got, lang) == markdown_summary(expected, lang)
+            assert ET.tostring(junit_tree(got, lang)) == ET.tostring(junit_tree(expected, lang))
+    assert kinds_seen == {"new-finding", "score-drop", "new-gate", "missing-service", "min-service-score",
+                          "min-site-score", "rule-error"}
+    assert regressions(cur, old, Assertions()) == regressions(current, base, Assertions())
+    assert update_baseline(cur, old, tmp_path / "forced.json", Assertions(), allow_regression=True).written
+    assert (tmp_path / "forced.json").read_bytes() == (tmp_path / "current.json").read_bytes()
 
 
 HOSTILE = "恶意\n[失败] 伪造\x1b[31m|<script>alert(1)</script> @admin `x`\ud800"

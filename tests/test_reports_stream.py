@@ -1,8 +1,9 @@
-"""Reports from a result whose findings and pages are ``Spool``s equal the reports from lists, byte for byte.
+"""Reports from a result whose findings, pages and services are ``Spool``s equal the reports from lists,
+byte for byte.
 
 The result is big enough for every cap to bite (FINDINGS_CAP per rule, FINDINGS_TOTAL_CAP over all groups,
-PAGES_CAP) and full of equal sort keys, so the bounded heaps and the on-disk merge sort must reproduce the
-stable order of ``sorted`` exactly.
+PAGES_CAP, SERVICES_CAP, TREND_SERVICES) and full of equal sort keys, so the bounded heaps and the on-disk
+merge sort must reproduce the stable order of ``sorted`` exactly.
 """
 
 from __future__ import annotations
@@ -20,14 +21,46 @@ import reports.streams
 import reports.view
 from govseo.spool import Spool
 from reports.bundle import REPORT_FILES, write_site
-from reports.csvout import findings_rows, write_findings_csv, write_pages_csv
+from reports.csvout import (
+    findings_rows,
+    services_rows,
+    write_findings_csv,
+    write_pages_csv,
+    write_services_csv,
+)
 from reports.evidence import evidence_lines
+from reports.history import TREND_SERVICES, trend_view
 from reports.html import render_index
+from reports.i18n import labels
+from reports.index import index_context
+from reports.services_view import SERVICES_CAP, service_order
 from reports.streams import Smallest, sorted_stream
 from reports.values import Rows, count, dicts, rows, severity_rank
 from reports.view import FINDINGS_CAP, FINDINGS_TOTAL_CAP, PAGES_CAP, build_context
 
 BIG_RULES = ("title-missing", "description-missing", "lang-missing")
+SPOOLED = ("findings", "pages", "services")
+
+
+def _services(rnd: random.Random, n: int = 700) -> list[Any]:
+    """``n`` services with many equal ranks, scores and URLs (and a few malformed fields), plus one non-dict."""
+    services: list[Any] = []
+    for i in range(n):
+        reasons = rnd.sample(["title-missing", "description-missing", "no-such-rule", None], rnd.randrange(3))
+        fixes = [{"rule": r, "fix": rnd.choice(["", f"修改 {i}", "=HYPERLINK(1)"]), "fix_en": rnd.choice([None, "fix"])}
+                 for r in reasons if rnd.random() < 0.5]
+        queries = [{"query": f"办理 {i % 13}", "kind": "name", "position": rnd.choice([None, 1, 4, "x"])}
+                   for _ in range(rnd.randrange(3))]
+        services.append({
+            "url": ROOT + f"bszn/s{rnd.randrange(15)}.html", "name": rnd.choice(["", f"服务 {rnd.randrange(250)}"]),
+            "section": f"局 {i % 7}", "score": rnd.choice([None, 0, 12, 50, 50, 59, 60, 99.6, "n/a", True]),
+            "rank": rnd.choice([None, 0, 1, 2, 2, 3, "4", i + 1, 10**9]), "reasons": reasons, "fixes": fixes,
+            "queries": queries, "everyday_missing": rnd.choice([[], ["办证"], "x"]),
+            "components": {"gates": [], "reach": 0.5}, "indexable": rnd.choice([True, False, None]),
+            "depth": rnd.choice([None, 2, 9]), "title": rnd.choice(["", "-1", f"办事指南 {i}"]),
+        })
+    services.insert(5, "not a service")
+    return services
 
 
 def _big_result() -> dict[str, Any]:
@@ -55,20 +88,43 @@ def _big_result() -> dict[str, Any]:
                        is_service=rnd.random() < 0.1, title=f"页面 {i}", kind=rnd.choice(["html", "blocked"]))
              for i in range(2_500)]
     pages.insert(3, None)
-    return make_result(rules=rules, findings=findings, pages=pages)
+    return make_result(rules=rules, findings=findings, pages=pages, services=_services(rnd))
+
+
+def _old_run() -> dict[str, Any]:
+    """An earlier crawl of BIG: most services again (some moved, rescored or renamed), a few gone."""
+    rnd = random.Random(7)
+    services = []
+    for service in BIG["services"]:
+        if isinstance(service, dict) and rnd.random() < 0.9:
+            service = {**service, "score": rnd.choice([service["score"], 0, 40, 95, None])}
+            if rnd.random() < 0.2:
+                service["url"] = ROOT + f"old/{rnd.randrange(50)}.html"     # matched by name, if any
+            services.append(service)
+    return make_result(crawl={"started_at": "2026-10-01T00:00:00Z"}, findings=BIG["findings"],
+                       pages=BIG["pages"], services=services)
 
 
 BIG = _big_result()
+OLD = _old_run()
+
+
+def _spool(result: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``result`` with findings, pages and services as spools."""
+    return {**result, **{key: Spool(result[key]) for key in SPOOLED}}
+
+
+def _close(result: dict[str, Any]) -> None:
+    for key in SPOOLED:
+        result[key].close()
 
 
 @pytest.fixture
 def spooled() -> Iterator[dict[str, Any]]:
-    """``BIG`` with findings and pages as spools (closed after the test)."""
-    result = copy.deepcopy(BIG)
-    result["findings"], result["pages"] = Spool(result["findings"]), Spool(result["pages"])
+    """``BIG`` with findings, pages and services as spools (closed after the test)."""
+    result = _spool(copy.deepcopy(BIG))
     yield result
-    result["findings"].close()
-    result["pages"].close()
+    _close(result)
 
 
 def _files(directory: Path) -> dict[str, bytes]:
@@ -82,21 +138,26 @@ def test_the_sample_makes_every_cap_bite() -> None:
     assert sum(len(g["rows"]) for g in groups) == FINDINGS_TOTAL_CAP
     assert any(g["rows"] == [] and g["more"] for g in groups)
     assert len(context["pages"]["rows"]) == PAGES_CAP and context["pages"]["capped"]
+    assert len(context["services"]["rows"]) == SERVICES_CAP and context["services"]["more"] == 200
+    trend = trend_view(BIG, [OLD], "zh", labels("zh"))
+    assert trend is not None and len(trend["services"]) == TREND_SERVICES and trend["services_capped"]
+    assert {row["change"] for row in trend["services"]} - {None} and any(row["new"] for row in trend["services"])
+    keys = [service_order(s) for s in dicts(BIG["services"])]
+    assert len(set(keys)) < len(keys) - 200                    # many services tie on the whole sort key
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("run_rows", [None, 700])
+@pytest.mark.parametrize("run_rows", [None, 123])
 def test_spools_and_lists_give_identical_files(spooled: dict[str, Any], tmp_path: Path, lang: str,
                                                run_rows: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
     if run_rows:  # CSV rows sorted in runs on disk, then merged
         monkeypatch.setattr(reports.streams, "RUN_ROWS", run_rows)
-    old = make_result(crawl={"started_at": "2026-10-01T00:00:00Z"}, findings=BIG["findings"], pages=BIG["pages"])
-    write_site(BIG, tmp_path / "list", lang, [old])
-    old_spooled = {**old, "findings": Spool(old["findings"]), "pages": Spool(old["pages"])}
+    write_site(BIG, tmp_path / "list", lang, [OLD])
+    old_spooled = _spool(OLD)
     write_site(spooled, tmp_path / "spool", lang, [old_spooled])
-    old_spooled["findings"].close()
-    old_spooled["pages"].close()
+    _close(old_spooled)
     expected, got = _files(tmp_path / "list"), _files(tmp_path / "spool")
+    assert 'id="trend"' in expected["report.html"].decode() and len(expected["services.csv"]) > 50_000
     for name in REPORT_FILES:
         assert got[name] == expected[name], name
     without_crawl_pages = {**BIG, "crawl": {}}
@@ -113,6 +174,14 @@ def test_a_spool_is_never_read_as_empty(spooled: dict[str, Any], tmp_path: Path)
     assert context["site"]["pages_crawled"] == context["pages"]["total"] == pages
     assert write_findings_csv(spooled, tmp_path / "f.csv") == findings
     assert write_pages_csv(spooled, tmp_path / "p.csv") == pages
+    services = len(spooled["services"]) - 1
+    assert context["services"]["total"] == services == count(BIG["services"])
+    assert write_services_csv(spooled, tmp_path / "s.csv") == services
+    assert [row["services"] for row in index_context([spooled, BIG], ["a", "b"])["rows"]] == [services] * 2
+    old_spooled = _spool(OLD)
+    trend = trend_view({**spooled, "services": Spool(spooled["services"])}, [old_spooled], "en", labels("en"))
+    _close(old_spooled)
+    assert trend is not None and trend["services_capped"] and len(trend["services"]) == TREND_SERVICES
 
 
 def test_rows_readers_take_only_lists_and_spools() -> None:
@@ -159,6 +228,22 @@ def test_findings_rows_from_a_spool_equal_the_list(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(reports.streams, "RUN_ROWS", 333)
     spool = Spool(BIG["findings"])
     assert findings_rows({**BIG, "findings": spool}, "en") == findings_rows(BIG, "en")
+    spool.close()
+
+
+@pytest.mark.parametrize("run_rows", [None, 1, 64])
+def test_services_rows_equal_a_full_stable_sort(run_rows: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if run_rows:
+        monkeypatch.setattr(reports.streams, "RUN_ROWS", run_rows)
+    expected = sorted(dicts(BIG["services"]), key=service_order)
+    spool = Spool(BIG["services"])
+    got = services_rows({**BIG, "services": spool}, "en")
+    assert got == services_rows(BIG, "en")
+    assert [(row[4], row[2], row[12]) for row in got] == \
+        [(s["url"], s["name"], s["title"].replace("-1", "'-1")) for s in expected]
+    context = build_context({**BIG, "services": spool}, "en")
+    assert [(r["url"], r["name"] or r["url"]) for r in context["services"]["rows"]] == \
+        [(s["url"], s["name"] or s["url"]) for s in expected[:SERVICES_CAP]]
     spool.close()
 
 

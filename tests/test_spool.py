@@ -64,8 +64,8 @@ def test_the_reader_reads_what_json_load_reads(monkeypatch, layout):
            "pages": [{"url": "u", "score": 12345678901234567890}], "services": [{"x": [1.25e-7, -3]}] * 20,
            "empty": [], "n": 1234567}
     got = read(_dump(doc, **layout))
-    assert isinstance(got["findings"], Spool) and isinstance(got["pages"], Spool)
-    assert isinstance(got["services"], list) and list(got) == list(doc)
+    assert all(isinstance(got[key], Spool) for key in ("findings", "pages", "services"))
+    assert isinstance(got["empty"], list) and list(got) == list(doc)
     assert got == doc                                   # Spool == list by contents
 
 
