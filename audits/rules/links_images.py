@@ -19,7 +19,7 @@ _DECORATION = re.compile(f"^[{_DECO}]+|[{_DECO}]+$")
 _NOT_A_LINK = re.compile(r"^\s*(javascript:|mailto:|tel:|#)", re.I)
 
 
-@lru_cache(maxsize=65_536)      # anchors repeat on every page (navigation)
+@lru_cache(maxsize=8192)        # anchors repeat on every page (navigation)
 def core(text: str) -> str:
     """The anchor text folded (NFKC, lower case, one space) without decoration such as >> or [ ]."""
     folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()

@@ -210,7 +210,7 @@ FRAME = Rule(
 
 def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]:
     """Attachments the page links (documents, and images used on this page only, not template images)."""
-    exts = tuple("." + e.lower().lstrip(".") for e in extensions)
+    exts = _suffixes(tuple(extensions))
     image_uses = site.image_uses
     found: list[str] = []
     for link in site.outlinks.get(page.id, ()):
@@ -226,7 +226,13 @@ def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]
     return sorted(set(found))
 
 
-@lru_cache(maxsize=65_536)      # the same targets (navigation) are linked from every page
+@lru_cache(maxsize=64)
+def _suffixes(extensions: tuple[str, ...]) -> tuple[str, ...]:
+    """".pdf", ".doc"…: one tuple for every page (a new one a page made each cache entry keep its own)."""
+    return tuple("." + e.lower().lstrip(".") for e in extensions)
+
+
+@lru_cache(maxsize=8192)        # the same targets (navigation) are linked from every page
 def _path_ends(url: str, exts: tuple[str, ...]) -> bool:
     return urlsplit(url).path.lower().endswith(exts)
 

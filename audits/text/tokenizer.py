@@ -244,8 +244,8 @@ class Tokenizer:
 
 
 _SHORT, _SHORT_CACHE = 80, 20_000    # texts up to 80 characters are cached (RecentMemo generations)
-_RUN_CACHE = 200_000                 # memoised runs of word characters (see Tokenizer.cut)
-_EXPANSIONS = 200_000
+_RUN_CACHE = 20_000                  # memoised runs of word characters a generation (see Tokenizer.cut)
+_EXPANSIONS = 50_000
 _RE_HAN = jieba.re_han_default       # what jieba cuts as one unit (CJK, ASCII letters, digits, +#&._%-)
 _SHORT_SEARCH = 200                  # cut_for_search caches texts up to 200 characters (descriptions)
 
