@@ -15,7 +15,9 @@ Documents with fewer than ``min_tokens`` tokens (20) are skipped: their few shin
 similarity meaningless (two short notices differing in one word are "50 % similar"), and thin
 pages are reported by another rule.
 
-Memory: a document's signature is one row of a uint32 matrix (512 bytes at 128 permutations). Its
+Memory: a document's signature is one row of a uint16 matrix (256 bytes at 128 permutations: the low
+16 bits of each minimum, b-bit MinHash, Li & König 2010; two different values agree by chance once in
+65,536, which adds a few candidates that verification drops and loses none). Its
 sorted shingle hashes (4 bytes a shingle) are kept for verification, unless ``tokens_of`` is given:
 then only the candidates' tokens are read again (at 100,000 pages, keeping every page's shingles was
 most of the audit's peak).
@@ -90,7 +92,7 @@ def band_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[
 class NearDuplicates:
     """Collects documents (``add``) and reports the pairs at least ``threshold`` similar (``pairs``).
 
-    Signatures are rows of one uint32 matrix and band buckets are found by sorting band keys in
+    Signatures are rows of one uint16 matrix and band buckets are found by sorting band keys in
     numpy: no Python object per document and band (an LSH index of dicts held ~2 KB a page)."""
 
     def __init__(self, threshold: float = 0.9, num_perm: int = 128, min_tokens: int = 20,
@@ -110,7 +112,7 @@ class NearDuplicates:
         rng = np.random.default_rng(1)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        self._signatures = np.zeros((max(0, capacity), num_perm), dtype=np.uint32)
+        self._signatures = np.zeros((max(0, capacity), num_perm), dtype=np.uint16)
         self._keys: list[Hashable] = []
         self._known: set[Hashable] = set()
         self._shingles: dict[Hashable, np.ndarray] = {}
@@ -132,10 +134,10 @@ class NearDuplicates:
         mixed = (hashes.astype(np.uint64)[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
         count = len(self._keys)
         if count == len(self._signatures):        # grow by half: one matrix, no array per document
-            grown = np.zeros((max(64, count * 3 // 2), self.num_perm), dtype=np.uint32)
+            grown = np.zeros((max(64, count * 3 // 2), self.num_perm), dtype=np.uint16)
             grown[:count] = self._signatures
             self._signatures = grown
-        self._signatures[count] = mixed.min(axis=0)
+        self._signatures[count] = mixed.min(axis=0) & np.uint64(0xFFFF)    # b-bit MinHash: the low 16 bits
         self._keys.append(key)
         self._known.add(key)
         if self._tokens_of is None:
@@ -184,8 +186,8 @@ class NearDuplicates:
         signatures = self._signatures
         floor = (self.threshold - 0.25) * self.num_perm
         n = len(self._keys)
-        for start in range(0, len(candidates), 1 << 15):
-            first, second = np.divmod(candidates[start:start + (1 << 15)], n)
+        for start in range(0, len(candidates), 1 << 12):      # 2 x 4,096 signature rows at a time
+            first, second = np.divmod(candidates[start:start + (1 << 12)], n)
             agree = (signatures[first] == signatures[second]).sum(axis=1)
             keep = agree >= floor
             yield from zip(first[keep].tolist(), second[keep].tolist(), strict=True)
