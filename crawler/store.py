@@ -356,22 +356,30 @@ class CrawlStore:
                 "INSERT INTO sitemap_entries VALUES (?, ?, ?, ?, ?)",
                 ((sid, e["loc"], e.get("lastmod"), e.get("changefreq"), e.get("priority")) for e in entries))
 
-    def iter_sitemaps(self, with_body: bool = False) -> Iterator[dict[str, Any]]:
+    def iter_sitemaps(self, with_body: bool = False, with_entries: bool = True) -> Iterator[dict[str, Any]]:
         self.commit()
         cols = ("id", "url", "source", "parent", "status", "error", "kind", "content_type", "gzipped",
-                "raw_size", "size", "body")
+                "raw_size", "size")
         for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM sitemaps ORDER BY id").fetchall():
             item = dict(zip(cols, row, strict=True))
             item["gzipped"] = bool(item["gzipped"])
-            body = item.pop("body")
             if with_body:
-                item["body"] = zlib.decompress(body) if body else b""
-            item["entries"] = [
-                {"loc": loc, "lastmod": lastmod, "changefreq": cf, "priority": pr}
+                item["body"] = self.sitemap_body(item["id"])
+            if with_entries:
+                item["entries"] = self.sitemap_entries(item["id"])
+            yield item
+
+    def sitemap_body(self, sitemap_id: int) -> bytes:
+        self.commit()
+        row = self.conn.execute("SELECT body FROM sitemaps WHERE id = ?", (sitemap_id,)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else b""
+
+    def sitemap_entries(self, sitemap_id: int) -> list[dict[str, Any]]:
+        self.commit()
+        return [{"loc": loc, "lastmod": lastmod, "changefreq": cf, "priority": pr}
                 for loc, lastmod, cf, pr in self.conn.execute(
                     "SELECT loc, lastmod, changefreq, priority FROM sitemap_entries WHERE sitemap_id = ?"
-                    " ORDER BY rowid", (item["id"],))]
-            yield item
+                    " ORDER BY rowid", (sitemap_id,))]
 
     def sitemap_urls(self) -> set[str]:
         self.commit()

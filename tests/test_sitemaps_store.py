@@ -89,6 +89,28 @@ def test_store_round_trip_and_batches(tmp_path):
     reopened.close()
 
 
+def test_an_audit_reads_a_sitemaps_body_and_entries_from_the_store_when_asked(tmp_path):
+    from audits.site import StoredSitemap
+
+    db = tmp_path / "c.sqlite"
+    store = CrawlStore(db)
+    store.put_sitemap("http://h/s.xml", source="robots", parent=None, status=200, error=None, kind="urlset",
+                      body=b"<urlset>...</urlset>", entries=[{"loc": "http://h/a", "lastmod": "2026-11-01"},
+                                                            {"loc": "http://h/b"}])
+    store.commit()
+    (full,) = list(store.iter_sitemaps(with_body=True))
+    (row,) = list(store.iter_sitemaps(with_entries=False))
+    store.close()
+    assert "entries" not in row and "body" not in row
+    lazy = StoredSitemap(row, db)
+    assert "entries" not in lazy                      # nothing held: read each time it is asked for
+    assert lazy["body"] == full["body"] == b"<urlset>...</urlset>" and lazy.get("body") == full["body"]
+    assert lazy["entries"] == lazy.get("entries") == full["entries"] and len(full["entries"]) == 2
+    assert lazy.get("nothing", 7) == 7 and lazy["kind"] == "urlset"
+    with pytest.raises(KeyError):
+        lazy["nothing"]
+
+
 def test_missing_or_foreign_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="not found"):
         CrawlStore(tmp_path / "none.sqlite", create=False)
