@@ -31,7 +31,7 @@ def _applicable(rule: Rule, site: Site) -> int:
     return 1
 
 
-WINDOW = 512      # pages a local rule judges at a time (Site.window); the shelf keeps twice that decoded
+WINDOW = 512      # pages a local rule judges at a time (Site.window); the shelf keeps 640 decoded
 
 
 def _check(rule: Rule, site: Site, params: dict[str, Any]) -> tuple[list[Finding], str | None]:

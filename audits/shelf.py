@@ -98,7 +98,7 @@ class Parsed:
 @dataclass
 class PageShelf:
     directory: str | Path | None = None
-    cache_size: int = 1024
+    cache_size: int = 640         # decoded pages kept: a window (audits.engine.WINDOW, 512) and some
     digest_memo: RecentMemo = field(default_factory=RecentMemo)
     segment_memo: RecentMemo = field(default_factory=RecentMemo)
 
@@ -169,7 +169,7 @@ class PageShelf:
         return marshal.loads(os.pread(self._file.fileno(), size, start))
 
     def parsed(self, page_id: int) -> Parsed:
-        """The placed page ``page_id``, decoded (its body when asked for; 1,024 recent pages kept)."""
+        """The placed page ``page_id``, decoded (its body when asked for; 640 recent pages kept)."""
         found = self._recent.get(page_id)
         if found is None:
             where = self.where(page_id)
