@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from audits.artifacts import PageArtifacts
-from audits.shelf import PageShelf, Where
+from audits.shelf import PageShelf
 from audits.site import make_page
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from crawler.store import CrawlStore, StoreError
@@ -25,44 +25,40 @@ from crawler.urls import Scope
 
 
 class Placements:
-    """Where the feed put each page on its shelf, by URL id, in flat arrays.
+    """Which fetches the feed has read, by URL id, in flat arrays (no Python object a page): the fetch
+    time, and whether the page is on the shelf (which knows where: PageShelf.where) and redirects.
+    :func:`audits.site.load_site` makes the pages afterwards, from the store."""
 
-    The feed keeps no Python object a page: objects that live on, made between the thousands of
-    short-lived ones segmentation makes, would pin the allocator's memory pools (~50 MB of holes
-    at 20,000 pages). :func:`audits.site.load_site` makes the pages afterwards, from the store."""
+    _NONE, _PAGE, _REDIRECT = -1, 0, 1          # nothing parsed (not HTML, off-site); on the shelf
 
     def __init__(self) -> None:
-        self.fetched_at = array("d")        # NaN: no page placed for this id
-        self.where = array("q")             # 5 values an id (audits.shelf.Where)
-        self.redirects = array("b")
+        self.fetched_at = array("d")        # NaN: not read
+        self.state = array("b")
 
-    def put(self, url_id: int, fetched_at: float, where: Where | None, redirects: bool) -> None:
-        """Record a fetch the feed has read: ``where`` on the shelf, None when it parsed nothing (not
-        HTML, off-site)."""
+    def put(self, url_id: int, fetched_at: float, on_shelf: bool, redirects: bool) -> None:
+        """Record a fetch the feed has read: parsed onto the shelf or not, a meta-refresh redirect or not."""
         if url_id >= len(self.fetched_at):
             grow = url_id + 1 - len(self.fetched_at) + len(self.fetched_at) // 2
             self.fetched_at.extend(array("d", [math.nan]) * grow)
-            self.where.extend(array("q", [0]) * (5 * grow))
-            self.redirects.extend(array("b", [0]) * grow)
+            self.state.extend(array("b", [self._NONE]) * grow)
         self.fetched_at[url_id] = fetched_at
-        self.where[5 * url_id:5 * url_id + 5] = array("q", where or (-1, 0, 0, 0, 0))
-        self.redirects[url_id] = redirects
+        self.state[url_id] = (self._REDIRECT if redirects else self._PAGE) if on_shelf else self._NONE
 
     def seen(self, url_id: int, fetched_at: float | None) -> bool:
         """The feed has read this very fetch (a re-fetch has another time)."""
         return fetched_at is not None and 0 <= url_id < len(self.fetched_at) and self.fetched_at[url_id] == fetched_at
 
-    def get(self, url_id: int, fetched_at: float | None) -> tuple[Where, bool] | None:
-        """Where this very fetch of the page is on the shelf, and whether it is a meta-refresh
-        redirect; None when the feed did not place it there."""
-        if not self.seen(url_id, fetched_at) or self.where[5 * url_id] < 0:
+    def get(self, url_id: int, fetched_at: float | None) -> bool | None:
+        """Whether this very fetch, on the shelf, is a meta-refresh redirect; None when the feed did not
+        put it on the shelf."""
+        if not self.seen(url_id, fetched_at) or self.state[url_id] == self._NONE:
             return None
-        w = self.where[5 * url_id:5 * url_id + 5]
-        return (w[0], w[1], w[2], w[3], w[4]), bool(self.redirects[url_id])
+        return self.state[url_id] == self._REDIRECT
 
     def __len__(self) -> int:
-        """Pages placed on the shelf."""
-        return sum(1 for uid, at in enumerate(self.fetched_at) if at == at and self.where[5 * uid] >= 0)
+        """Pages on the shelf."""
+        return sum(1 for at, state in zip(self.fetched_at, self.state, strict=True)
+                   if at == at and state != self._NONE)
 
 
 class PageFeed:
@@ -93,7 +89,7 @@ class PageFeed:
             self._since = max(self._since, record.fetched_at or 0.0)
             page = make_page(record, self._scope, self.shelf, tokenizer)
             if record.fetched_at is not None:
-                self.placed.put(record.url_id, record.fetched_at, page and page.where, bool(page and page.redirects))
+                self.placed.put(record.url_id, record.fetched_at, bool(page and page.shelf), bool(page and page.redirects))
             if page is not None:
                 art = page.artifacts
                 if art is not None:

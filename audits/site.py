@@ -452,22 +452,21 @@ class StoredSitemap(dict[str, Any]):
 class Placed(Protocol):
     """Pages already on a shelf (audits.feed.Placements)."""
 
-    def get(self, url_id: int, fetched_at: float | None) -> tuple[Where, bool] | None: ...
+    def get(self, url_id: int, fetched_at: float | None) -> bool | None: ...
 
 
 def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: Tokenizer | None = None,
-              placed: tuple[Where, bool] | None = None) -> Page | None:
+              placed: bool | None = None) -> Page | None:
     """A fetched in-scope URL, its HTML parsed onto ``shelf`` (with a ``tokenizer``: every block's
-    words too, see :meth:`PageShelf.add`); None when off-site. ``placed``: where the page already is
-    on ``shelf`` and whether it redirects (see audits.feed.Placements). The page does not keep the
+    words too, see :meth:`PageShelf.add`); None when off-site. ``placed``: the page is already on
+    ``shelf`` (which knows where) and this is whether it redirects (see audits.feed.Placements). The page does not keep the
     body (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
     page = Page(record.url_id, record.url,
                 replace(record, compressed_body=None, headers_json=audit_headers(record.headers_json)))
-    if placed is not None:
-        shelf.place(page.id, placed[0])
-        page.shelf, page.redirects = shelf, placed[1]
+    if placed is not None:           # already on the shelf; ``placed``: whether it redirects
+        page.shelf, page.redirects = shelf, placed
     elif record.compressed_body is not None and (
             media_type(record.content_type) in HTML_TYPES or not record.content_type):
         where, art = shelf.add(record, tokenizer)
