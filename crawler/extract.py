@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -15,8 +16,7 @@ _TAG_ATTR = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img"
 MAX_ANCHOR = 200
 
 
-@dataclass(frozen=True)
-class RawLink:
+class RawLink(NamedTuple):      # ~115 a page: a tuple is made 3x faster than a frozen dataclass
     href: str           # as written in the page (unresolved)
     tag: str            # a | area | iframe | frame | img | canonical | meta-refresh
     rel: str | None

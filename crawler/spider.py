@@ -345,12 +345,16 @@ class PortalSpider(scrapy.Spider):
                             elapsed_ms=(meta.get("download_latency") or 0) * 1000, resolve=self.resolve)
         links: list[tuple[int, str, str | None, str | None]] = []
         requests: list[Request] = []
+        ids = self.ids
         for target, tag, rel, anchor in summary.links:
-            if tag == "redirect":
-                requests.extend(self._discover(target, "redirect", depth, meta.get("govseo_hops", 0) + 1))
-            else:
-                requests.extend(self._discover(target, "link", depth + 1))
-            links.append((self.ids[target], tag, rel, anchor))
+            target_id = ids.get(target)
+            if target_id is None:        # most links are to known URLs (navigation): no generator for them
+                if tag == "redirect":
+                    requests.extend(self._discover(target, "redirect", depth, meta.get("govseo_hops", 0) + 1))
+                else:
+                    requests.extend(self._discover(target, "link", depth + 1))
+                target_id = ids[target]
+            links.append((target_id, tag, rel, anchor))
         self.store.add_fetch(url_id, **summary.record)
         self.store.add_links(url_id, links)
         self.store.set_state(url_id, "done")

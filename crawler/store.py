@@ -279,8 +279,10 @@ class CrawlStore:
     def add_links(self, source_id: int, links: Iterable[tuple[int, str, str | None, str | None]]) -> None:
         """Replace the outgoing links of ``source_id``: (target_id, tag, rel, anchor) tuples."""
         self._queue("unlink", (source_id,))
-        for target_id, tag, rel, anchor in links:
-            self._queue("link", (source_id, target_id, tag, rel, anchor))
+        rows = self._pending.setdefault("link", [])
+        before = len(rows)
+        rows.extend([(source_id, target_id, tag, rel, anchor) for target_id, tag, rel, anchor in links])
+        self._pending_count += len(rows) - before
 
     def iter_fetches(self, since: float | None = None) -> Iterator[FetchRecord]:
         """Every fetch outcome by URL id; with ``since``, those fetched at or after it, oldest first
