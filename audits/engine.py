@@ -225,7 +225,7 @@ def audit_site(site: Site, config: Config) -> tuple[list[Outcome], AuditFindings
 
 
 def audit_store(db: str | Path, config: Config, feed: Any = None) -> dict[str, Any]:
-    """Audit a stored crawl; ``feed``: an audits.feed.PageFeed that already parsed its pages."""
+    """Audit a stored crawl; ``feed``: what an audits.feed.FeedProcess already parsed (audits.feed.Fed)."""
     store = CrawlStore(db, create=False)
     try:
         site = load_site(store, feed.placed, feed.shelf) if feed is not None else load_site(store)

@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.text.memo import RecentMemo
@@ -36,6 +36,10 @@ _HEAD = tuple(name for name in _FIELDS if name not in _BODY)
 Segmentation = tuple[tuple[str, ...], int]      # a block's word tokens and its word count
 # offset on the shelf, sizes of head and body; offset and size of the block words (size 0: not yet)
 Where = tuple[int, int, int, int, int]
+# A site of up to this many pages is kept decoded whole (~13 KB a page: ≤ 55 MB). Rules that compare
+# pages read every page in turn, one rule after another: a cache smaller than the site never hits on
+# such a scan, and a site it holds whole is decoded once (measured at 2,000 pages: 3.3 s → 2.6 s).
+WHOLE_SITE = 4096
 
 
 class ShelvedArtifacts(PageArtifacts):
@@ -101,9 +105,11 @@ class PageShelf:
     cache_size: int = 640         # decoded pages kept: a window (audits.engine.WINDOW, 512) and some
     digest_memo: RecentMemo = field(default_factory=RecentMemo)
     segment_memo: RecentMemo = field(default_factory=RecentMemo)
+    file: IO[bytes] | None = None     # an open file to write to (a feed process's); else a new temporary one
 
     def __post_init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="govseo-shelf-", dir=self.directory)
+        self._file = self.file if self.file is not None else tempfile.TemporaryFile(
+            prefix="govseo-shelf-", dir=self.directory)
         self._end = 0
         self._dirty = False
         self._recent: dict[int, Parsed] = {}
@@ -160,6 +166,24 @@ class PageShelf:
         if where is None:
             raise KeyError(page_id)
         self.place(page_id, self.put_words(where, words))
+
+    def keep_all(self, pages: int) -> None:
+        """Keep every page decoded when the site has at most :data:`WHOLE_SITE` of them."""
+        if pages <= WHOLE_SITE:
+            self.cache_size = max(self.cache_size, pages)
+
+    def state(self) -> tuple[bytes, int]:
+        """Where every page is and the file's end: what another process needs to read this shelf's
+        file (see :meth:`restore`)."""
+        self._file.flush()
+        return self._places.tobytes(), self._end
+
+    def restore(self, state: tuple[bytes, int]) -> None:
+        """Take over the pages another process wrote to this shelf's file (its :meth:`state`)."""
+        places, self._end = state
+        self._places = array("q")
+        self._places.frombytes(places)
+        self._recent.clear()
 
     # ------------------------------------------------------------------ reading
     def _get(self, start: int, size: int) -> Any:

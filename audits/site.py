@@ -114,7 +114,7 @@ class Site:
 
     def close(self) -> None:
         """Release what the site holds outside Python objects: the link table's temporary file and the
-        crawl store opened for bodies. (The shelf belongs to whoever made it: see PageFeed.release.)"""
+        crawl store opened for bodies. (The shelf belongs to whoever made it: see audits.feed.Fed.release.)"""
         self.links.close()
         if self._body_store is not None:
             self._body_store.close()
@@ -490,6 +490,7 @@ def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf 
         if page is not None:
             pages[page.id] = page
     pages = dict(sorted(pages.items(), key=lambda item: item[1].url))   # deterministic rule order
+    shelf.keep_all(len(pages))
     urls = UrlTable()
     for uid, url, state, via, _ in store.iter_urls():
         page = pages.get(uid)

@@ -34,7 +34,8 @@ WRAPPER = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], c
            "sys.exit(p.returncode)")
 
 
-def measure(args: list[str], stages: dict[str, str] | None = None) -> tuple[float, float, str]:
+def measure(args: list[str], stages: dict[str, str] | None = None,
+            peaks: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a child process; (seconds, peak RSS MB of it and its children, stdout). ``stages`` receives
     the seconds per stage that ``govseo run`` prints with GOVSEO_TIMING=1."""
     start = time.perf_counter()
@@ -48,6 +49,9 @@ def measure(args: list[str], stages: dict[str, str] | None = None) -> tuple[floa
         if line.startswith("govseo-timing ") and stages is not None:
             _, name, value = line.split()
             stages[name] = value
+        if line.startswith("govseo-peak-rss ") and peaks is not None:
+            _, name, value = line.split()
+            peaks[name] = value
     return seconds, rss, proc.stdout
 
 
@@ -114,7 +118,9 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
                 str(pages * 2), "--quiet"]
         out_dir = work / f"run-{pages}"
         stages: dict[str, str] = {}
-        t, rss, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir), *opts], stages)
+        peaks: dict[str, str] = {}
+        t, rss, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir), *opts], stages,
+                            peaks)
         with (out_dir / "result.json").open(encoding="utf-8") as fh:
             fetched = json.load(fh)["crawl"]["pages"]
         size = (out_dir / "report.html").stat().st_size / 1e6
@@ -122,7 +128,9 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
         print(f"  govseo run (end to end){fetched:7d} URLs      {t:8.1f} s {fetched / t:8.1f} pages/s  peak RSS {rss:7.1f} MB"
               f"{ratio}  report.html {size:.1f} MB")
         print("    stages: " + ", ".join(f"{name} {value} s" for name, value in stages.items())
-              + " (the crawl runs in a child process; the parent parses pages beside it)")
+              + " (the crawl and the page feed run in two child processes; feed: waiting for its last pages)")
+        if peaks:
+            print(f"    peak RSS: govseo {peaks.get('self')} MB, largest child (crawl or feed) {peaks.get('children')} MB")
         db = work / f"stages-{pages}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)

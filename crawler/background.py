@@ -1,4 +1,4 @@
-"""Run a crawl in a child process, so that the parent can audit pages on the other core meanwhile.
+"""Run a crawl in a child process, so that another (audits.feed) can parse its pages on the other core meanwhile.
 
 The child is started with the "spawn" method (a fresh interpreter: no inherited reactor or threads)
 and in a process group of its own: a Ctrl-C at the terminal reaches only the parent, which asks the
@@ -11,13 +11,12 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from crawler.lifeline import die_with_parent, quick_exit
 from crawler.runner import CrawlError, CrawlSummary, run_crawl
 from crawler.settings import CrawlOptions
 
@@ -33,31 +32,10 @@ class ProgressPrinter:
             print(self.template.format(n=n), file=sys.stderr, flush=True)
 
 
-def _die_with_parent(parent: int) -> None:
-    """A killed parent takes the crawl with it at once, as ``kill -9`` of a one-process crawl would:
-    every committed page stays, and no orphan keeps writing to a store a ``--resume`` may open."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(0.2)
-        if os.getppid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _child(opts: CrawlOptions, db: Path, resume: bool, progress: ProgressPrinter, parent: int,
            conn: Connection) -> None:
     os.setpgrp()
-    _die_with_parent(parent)
+    die_with_parent(parent)
     try:
         result: Any = run_crawl(opts, db, resume=resume, progress=progress)
     except CrawlError as exc:
@@ -66,6 +44,7 @@ def _child(opts: CrawlOptions, db: Path, resume: bool, progress: ProgressPrinter
         result = ("crash", f"{type(exc).__name__}: {exc}"[:300], {})
     conn.send(result)
     conn.close()
+    quick_exit()
 
 
 class BackgroundCrawl:

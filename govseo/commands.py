@@ -69,8 +69,8 @@ def _crawl_opts(args: argparse.Namespace, urls: list[str], config: Config, lang:
 
 
 def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: Any = None) -> None:
-    """Crawl into ``db``. With a ``feed`` (audits.feed.PageFeed), the crawl runs in a child process
-    and this process parses the pages beside it as they are committed."""
+    """Crawl into ``db``. With a ``feed`` (audits.feed.FeedProcess), the crawl runs in a child process
+    and the feed parses the pages beside it, in another, as they are committed."""
     from crawler.background import BackgroundCrawl, ProgressPrinter
     from crawler.runner import CrawlError, run_crawl
 
@@ -81,16 +81,15 @@ def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: An
         else:
             crawl = BackgroundCrawl(opts, db, resume=args.resume, progress=progress)
             crawl.start()
+            feed.start()
             try:
                 while crawl.running():
-                    if not feed.poll() and not feed.warm_up():
+                    if not feed.warm_up():
                         time.sleep(0.05)
             except KeyboardInterrupt:
                 crawl.interrupt()
                 raise
             summary = crawl.result()
-            while feed.poll(limit=1000):
-                pass
     except CrawlError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc
     if not summary.start_ok:
@@ -154,7 +153,8 @@ def _load_result(path: str, lang: str) -> dict[str, Any]:
 
 
 class _Stages:
-    """GOVSEO_TIMING=1 prints the seconds each stage of a run took (make bench reads them)."""
+    """GOVSEO_TIMING=1 prints the seconds each stage of a run took, and at the end the peak resident
+    memory of this process and of the largest of its children (make bench reads them)."""
 
     def __init__(self) -> None:
         self.enabled = bool(os.environ.get("GOVSEO_TIMING"))
@@ -166,6 +166,14 @@ class _Stages:
             print(f"govseo-timing {name} {now - self.last:.2f}", file=sys.stderr, flush=True)
         self.last = now
 
+    def memory(self) -> None:
+        import resource
+
+        if self.enabled:
+            for name, who in (("self", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
+                print(f"govseo-peak-rss {name} {resource.getrusage(who).ru_maxrss / 1024:.0f}", file=sys.stderr,
+                      flush=True)
+
 
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
@@ -175,22 +183,26 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     if not args.resume:   # a new run replaces the previous crawl in this directory
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    from audits.feed import PageFeed
+    from audits.feed import FeedProcess
     from govseo.resultfile import write_result
 
     stages = _Stages()
-    feed = PageFeed(db)
+    feed = FeedProcess(db)
     try:
         _do_crawl(args, opts, db, lang, feed)
+        stages.done("crawl")
+        fed = feed.finish()          # None: the feed failed, and the audit parses the pages itself
     finally:
-        feed.close()
-    stages.done("crawl")
-    result = _audit(db, config, lang, feed)
-    feed.release()          # the pages it parsed are no longer needed: free them before the reports
+        feed.stop()
+    stages.done("feed")
+    result = _audit(db, config, lang, fed)
+    if fed is not None:
+        fed.release()          # the pages it parsed are no longer needed: free them before the reports
     write_result(result, out / "result.json")
     stages.done("audit")
     paths = [out / "result.json", *_write_reports(result, out, lang)]
     stages.done("report")
+    stages.memory()
     print(_summary(result, lang))
     for path in paths:
         print(message("wrote", lang, path=path))

@@ -1,4 +1,4 @@
-"""`govseo run` crawls in a child process while this process parses pages beside it (audits/feed.py).
+"""`govseo run` crawls in a child process while another parses pages beside it (audits/feed.py).
 
 The pipeline must change nothing but the speed: the same findings, services and scores as a re-audit
 of the same store, a Ctrl-C that stops both processes cleanly, and no orphan crawler left writing.
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from audits import engine
-from audits.feed import PageFeed
+from audits.feed import FeedProcess, PageFeed
 from audits.rules import ALL_RULES
 from audits.site import load_site
 from crawler.store import CrawlStore, StoreError
@@ -59,6 +59,41 @@ def test_feed_pages_and_segmentation_match_a_fresh_load(portal_crawl):
         assert (fed.terms(page), fed.word_count(page)) == joined, page.url
         assert fed.main_blocks(page) == fresh.main_blocks(page)
         assert fed.pages[page.id].artifacts == page.artifacts
+
+
+def test_feed_process_hands_its_shelf_to_the_audit(portal_crawl):
+    feed = FeedProcess(portal_crawl)
+    feed.start()
+    fed = feed.finish()           # reads every committed page before it answers
+    feed.stop()
+    assert fed is not None and feed.failure is None and not feed.process.is_alive()
+    store = CrawlStore(portal_crawl, create=False)
+    try:
+        fresh = load_site(store)
+        shelved = fed.shelf.size
+        site = load_site(store, fed.placed, fed.shelf)
+    finally:
+        store.close()
+    assert shelved > 0 and fed.shelf.size == shelved      # the child's pages, none parsed again here
+    assert set(site.pages) == set(fresh.pages)
+    html = list(fresh.html_pages())
+    assert len(html) > 100
+    for page in html:
+        assert site.pages[page.id].artifacts == page.artifacts
+        assert (site.terms(page), site.word_count(page)) == (fresh.terms(page), fresh.word_count(page))
+    fed.release()
+
+
+def test_a_feed_process_that_dies_leaves_the_parsing_to_the_audit(portal_crawl):
+    feed = FeedProcess(portal_crawl)
+    feed.start()
+    feed.process.kill()
+    assert feed.finish() is None and feed.failure
+    feed.stop()
+    stopped = FeedProcess(portal_crawl)       # the Ctrl-C path: stopped before it finishes
+    stopped.start()
+    stopped.stop()
+    assert not stopped.process.is_alive()
 
 
 def test_local_rules_judge_the_same_in_windows_of_any_size(portal_crawl, monkeypatch):
