@@ -63,7 +63,7 @@ RELEVANCE_RULES = ("title-missing", "title-generic", "title-duplicate", "title-p
                    "h1-missing", "title-h1-mismatch", "description-missing", "keyword-focus")
 
 
-@dataclass
+@dataclass(slots=True)      # ~5 a service, 190,000 at 100,000 pages: no per-instance __dict__
 class Query:
     text: str
     kind: str                      # name | everyday | terms | user
@@ -74,7 +74,7 @@ class Query:
         return 2.0 if self.kind in ("name", "user") else 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class UserQuery:
     """A citizen's search phrase from --queries, and where its intended page lands."""
 
@@ -84,7 +84,7 @@ class UserQuery:
     top_results: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     service: Service
     gates: list[str] = field(default_factory=list)              # rule ids
@@ -128,17 +128,21 @@ def position_score(position: int | None, settings: dict[str, Any]) -> float:
 
 
 def service_queries(site: Site, service: Service, synonyms: Synonyms,
-                    user: list[tuple[str, str | None]]) -> list[Query]:
+                    user: list[tuple[str, str | None]], shared: dict[str, str] | None = None) -> list[Query]:
+    """``shared``: texts already made for other services (services share names: one string each)."""
+    texts = shared if shared is not None else {}
     queries = [Query(service.name, "name")]
     for everyday in synonyms.everyday_for(service.name)[:3]:
         for official in synonyms.officials_for(everyday):
             if official in service.name:
-                queries.append(Query(service.name.replace(official, everyday, 1), "everyday"))
+                text = service.name.replace(official, everyday, 1)
+                queries.append(Query(texts.setdefault(text, text), "everyday"))
                 break
     terms = [t for t in site.tokenizer.terms(service.name) if len(t) >= 2]
     if len(terms) >= 3:     # the two longest terms, in name order: the name's core without its verb
         longest = sorted(sorted(range(len(terms)), key=lambda i: -len(terms[i]))[:2])
-        queries.append(Query(" ".join(terms[i] for i in longest), "terms"))
+        text = " ".join(terms[i] for i in longest)
+        queries.append(Query(texts.setdefault(text, text), "terms"))
     queries += [Query(text, "user") for text, url in user if url == service.url]
     seen: set[str] = set()
     return [q for q in queries if not (q.text in seen or seen.add(q.text))]
@@ -211,7 +215,9 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
     user = user_queries or []
     # Every query is known before the index is built: the index keeps postings for their terms only.
     services = detect_services(site, services_config)
-    queries = [service_queries(site, service, synonyms, user) for service in services]
+    shared: dict[str, str] = {}
+    queries = [service_queries(site, service, synonyms, user, shared) for service in services]
+    del shared
     terms_of = analyse_queries([text for text, _ in user] + [q.text for qs in queries for q in qs], site.tokenizer)
     index = build_index(site, float(settings["min_match"]), {t for terms in terms_of.values() for t in terms})
     site.user_queries = answer_queries(site, index, user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PART = 1 << 20      # edges a bincount takes at a time: bounded temporaries (12 M edges at 100,000 pages)
+PART = 1 << 18      # edges a bincount takes at a time: temporaries of a few MB (12 M edges at 100,000 pages)
 
 
 class Runs:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,13 +35,12 @@ _ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|jpe?g|png|gif)$", 
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|/|→|\u203a)\s*")
 
 
-@dataclass
+@dataclass(slots=True)
 class Service:
     url: str
     name: str
     section: str
     page: Page | None                  # None when the crawl could not read it
-    anchors: list[str] = field(default_factory=list)
 
 
 def service_config(config: dict[str, Any] | None) -> dict[str, Any]:
@@ -140,10 +139,13 @@ def detect_services(site: Site, config: dict[str, Any] | None = None) -> list[Se
     pages = [page for page in site.html_pages() if _is_service_page(site, page, cfg)]
     anchors = site.links.anchors_to(page.id for page in pages)
     found: dict[str, Service] = {}
+    # names and sections repeat from service to service (and across departments): one string each
+    shared: dict[str, str] = {}
     for page in pages:
-        names = anchors.get(page.id, [])
-        found[page.url] = Service(page.url, service_name(site, page, names),
-                                  service_section(site, page, page.url, cfg["section_from"]), page, names)
+        name = service_name(site, page, anchors.get(page.id, []))
+        section = service_section(site, page, page.url, cfg["section_from"])
+        found[page.url] = Service(page.url, shared.setdefault(name, name), shared.setdefault(section, section), page)
+    del anchors
     list_pages = site.links.sources_linking(site.ids[s.url] for s in found.values())
     linked_from_lists = site.links.targets_linked_from(list_pages)
     unread: list[tuple[int, str, Page | None]] = []
@@ -166,6 +168,7 @@ def detect_services(site: Site, config: dict[str, Any] | None = None) -> list[Se
     for uid, url, page in unread:
         names = anchors.get(uid, [])
         if names or page is not None:
-            found[url] = Service(url, service_name(site, page, names),
-                                 service_section(site, page, url, cfg["section_from"]), page, names)
+            name = service_name(site, page, names)
+            section = service_section(site, page, url, cfg["section_from"])
+            found[url] = Service(url, shared.setdefault(name, name), shared.setdefault(section, section), page)
     return sorted(found.values(), key=lambda s: s.url)

@@ -49,6 +49,8 @@ def measure(args: list[str], stages: dict[str, str] | None = None,
         if line.startswith("govseo-timing ") and stages is not None:
             _, name, value = line.split()
             stages[name] = value
+        if line.startswith("govseo-feed-failed"):
+            print(f"  (the page feed failed, the audit parsed every page itself: {line})")
         if line.startswith("govseo-peak-rss ") and peaks is not None:
             _, name, value = line.split()
             peaks[name] = value

@@ -166,6 +166,10 @@ class _Stages:
             print(f"govseo-timing {name} {now - self.last:.2f}", file=sys.stderr, flush=True)
         self.last = now
 
+    def note(self, text: str) -> None:
+        if self.enabled:
+            print(f"govseo-{text}", file=sys.stderr, flush=True)
+
     def memory(self) -> None:
         import resource
 
@@ -195,6 +199,8 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     finally:
         feed.stop()
     stages.done("feed")
+    if fed is None:
+        stages.note(f"feed-failed {feed.failure}")      # slower, same result: the audit parses the pages
     result = _audit(db, config, lang, fed)
     if fed is not None:
         fed.release()          # the pages it parsed are no longer needed: free them before the reports
