@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from audits.linkrows import RowFile, regroup
+from audits.urltable import IdValues
 
 # Edges a visitor can click (or is sent along); redirects cost no click.
 CLICK_TAGS = frozenset({"a", "area", "iframe", "frame", "meta-refresh"})
@@ -253,8 +254,9 @@ class LinkTable:
         table[wanted] = True
         return table
 
-    def inlink_counts(self) -> dict[int, int]:
-        """Target id -> number of distinct other URLs that link to it (clickable links)."""
+    def inlink_counts(self) -> IdValues:
+        """Target id -> number of distinct other URLs that link to it (clickable links; ids with none
+        are absent)."""
         counts = np.zeros(self.id_bound(), dtype=np.int64)
         for part in self._parts():
             mask = self._clickable(part)
@@ -265,8 +267,7 @@ class LinkTable:
             pairs = _distinct(pairs)
             pairs &= 0xFFFFFFFF
             counts += np.bincount(pairs, minlength=len(counts))
-        targets = np.flatnonzero(counts)
-        return dict(zip(targets.tolist(), counts[targets].tolist(), strict=True))
+        return IdValues(counts, counts > 0)
 
     def targets_linked_from(self, sources: Iterable[int]) -> set[int]:
         """Every URL that one of ``sources`` links to (clickable links)."""

@@ -28,7 +28,7 @@ from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
-from audits.urltable import UrlTable
+from audits.urltable import IdValues, UrlTable
 from crawler.response import media_type
 from crawler.settings import HTML_TYPES
 from crawler.store import CrawlStore, FetchRecord
@@ -230,12 +230,12 @@ class Site:
 
     # ------------------------------------------------------------------ link graph
     @cached_property
-    def inlink_counts(self) -> dict[int, int]:
+    def inlink_counts(self) -> Mapping[int, int]:
         """URL id -> number of other URLs linking to it (clickable links)."""
         return self.links.inlink_counts()
 
     @cached_property
-    def link_scores(self) -> dict[int, float]:
+    def link_scores(self) -> Mapping[int, float]:
         """Internal link score 0-100 (log-scaled PageRank) of every fetched in-scope URL."""
         ids = np.array(sorted(self.pages), dtype=np.int64)
         position = np.full(self.links.id_bound(ids), -1, dtype=np.int32)
@@ -256,7 +256,7 @@ class Site:
                        np.concatenate([r.lengths for r in runs]) if runs else np.zeros(0, np.int64))
         del runs
         scores = link_scores(len(ids), sources, targets[:count])
-        return {int(uid): float(scores[i]) for i, uid in enumerate(ids)}
+        return IdValues.of(ids, scores, np.float64)
 
     @cached_property
     def name(self) -> str:
@@ -506,7 +506,7 @@ def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf 
         if sitemap["kind"] in ("urlset", "txt"):
             for entry in sitemap["entries"]:
                 try:
-                    site.sitemap_locs.add(normalize(entry["loc"]))
+                    site.sitemap_locs.add(site.url_object(normalize(entry["loc"])))   # a page's own string
                 except BadURL:
                     continue
     depths = compute_depths(site)

@@ -1,4 +1,5 @@
-"""Every URL a crawl knew, by id, as a read-only mapping id -> (url, state, found_via).
+"""Every URL a crawl knew, by id, as a read-only mapping id -> (url, state, found_via); and numbers by
+id (:class:`IdValues`).
 
 A dict of tuples cost ~130 bytes a URL beside the URL itself (13 MB at 100,000 URLs), and the URL
 strings were copies of the pages' own. Here a URL is one slot of a list (the page's own string when
@@ -8,6 +9,9 @@ the URL was fetched) and two bytes of codes; the tuple is made when asked for.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
 
 
 class UrlTable(Mapping[int, tuple[str, str, str]]):
@@ -52,3 +56,37 @@ class UrlTable(Mapping[int, tuple[str, str, str]]):
 
     def __len__(self) -> int:
         return self._count
+
+
+class IdValues(Mapping[int, Any]):
+    """A read-only mapping id -> number held as one numpy array indexed by id (ids without a value are
+    absent). A dict of Python ints or floats was ~100 bytes an entry (~10 MB for the link scores or
+    the inlink counts of 100,000 pages); this is 9 bytes an id."""
+
+    def __init__(self, values: np.ndarray, present: np.ndarray) -> None:
+        if values.shape != present.shape:
+            raise ValueError("values and present must have the same shape")
+        self._values = values
+        self._present = present.astype(bool, copy=False)
+
+    @classmethod
+    def of(cls, ids: np.ndarray, values: np.ndarray, dtype: Any) -> IdValues:
+        """The mapping ids[i] -> values[i]."""
+        ids = np.asarray(ids, dtype=np.int64)
+        size = int(ids.max()) + 1 if len(ids) else 0
+        dense = np.zeros(size, dtype=dtype)
+        present = np.zeros(size, dtype=bool)
+        dense[ids] = values
+        present[ids] = True
+        return cls(dense, present)
+
+    def __getitem__(self, uid: int) -> Any:
+        if isinstance(uid, (int, np.integer)) and 0 <= uid < len(self._present) and self._present[uid]:
+            return self._values[uid].item()      # a Python int or float, as the dict gave
+        raise KeyError(uid)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self._present).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._present))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from audits import links
@@ -160,3 +161,15 @@ def test_a_site_closes_its_link_table(portal_crawl):
     assert site.links.from_page(next(iter(site.pages)))
     site.close()
     assert site.links._file.closed
+
+
+def test_id_values_is_the_dict_it_replaces():
+    from audits.urltable import IdValues
+
+    scores = IdValues.of(np.array([7, 2, 40]), np.array([0.5, 100.0, 0.0]), np.float64)
+    assert scores == {2: 100.0, 7: 0.5, 40: 0.0} and len(scores) == 3 and list(scores) == [2, 7, 40]
+    assert scores.get(40) == 0.0 and scores.get(3) is None and scores.get(41, -1) == -1 and scores.get(-1) is None
+    assert type(scores[7]) is float and 2 in scores and 3 not in scores and "2" not in scores
+    counts = IdValues(np.array([0, 3, 0, 1]), np.array([0, 3, 0, 1]) > 0)
+    assert dict(counts) == {1: 3, 3: 1} and type(counts[1]) is int and counts.get(0, 0) == 0
+    assert IdValues.of(np.array([], dtype=np.int64), np.array([]), np.float64) == {}
