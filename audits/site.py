@@ -28,7 +28,7 @@ from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
-from audits.urltable import IdValues, UrlTable
+from audits.urltable import IdNames, IdSet, IdValues, UrlTable
 from crawler.response import media_type
 from crawler.settings import HTML_TYPES
 from crawler.store import CrawlStore, FetchRecord
@@ -203,10 +203,10 @@ class Site:
         return "\n".join(self.main_blocks(page))
 
     @cached_property
-    def kinds(self) -> dict[int, str]:
+    def kinds(self) -> IdNames:
         """Page type of every 200 HTML page (see audits/pagetype.py)."""
         starts = set(self.start_urls)
-        result = {}
+        result = IdNames()
         for page in self.every_html_page():
             if page.id in self.fragments:
                 result[page.id] = "other"     # a framed part of another page
@@ -367,8 +367,8 @@ class Site:
                 yield key, sorted(urls)
 
     @cached_property
-    def indexable_ids(self) -> set[int]:
-        return {p.id for p in self.pages.values() if self.indexable(p)}
+    def indexable_ids(self) -> IdSet:
+        return IdSet(p.id for p in self.pages.values() if self.indexable(p))
 
 
 def _parse_robots(row: dict[str, Any]) -> Protego | None:
@@ -464,7 +464,8 @@ def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: To
     if not scope.on_site(record.url):
         return None
     page = Page(record.url_id, record.url,
-                replace(record, compressed_body=None, headers_json=audit_headers(record.headers_json)))
+                replace(record, compressed_body=None, headers_json=audit_headers(record.headers_json),
+                        fetched_at=None))      # read by the feed's placements only, before this
     if placed is not None:           # already on the shelf; ``placed``: whether it redirects
         page.shelf, page.redirects = shelf, placed
     elif record.compressed_body is not None and (

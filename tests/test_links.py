@@ -173,3 +173,16 @@ def test_id_values_is_the_dict_it_replaces():
     counts = IdValues(np.array([0, 3, 0, 1]), np.array([0, 3, 0, 1]) > 0)
     assert dict(counts) == {1: 3, 3: 1} and type(counts[1]) is int and counts.get(0, 0) == 0
     assert IdValues.of(np.array([], dtype=np.int64), np.array([]), np.float64) == {}
+
+
+def test_id_names_and_id_set_are_the_dict_and_set_they_replace():
+    from audits.urltable import IdNames, IdSet
+
+    kinds = IdNames()
+    for uid, name in [(5, "service"), (2, "home"), (9, "service"), (5, "column")]:
+        kinds[uid] = name
+    assert kinds == {2: "home", 5: "column", 9: "service"} and len(kinds) == 3 and list(kinds) == [2, 5, 9]
+    assert kinds.get(3) is None and kinds.get(10) is None and kinds.get(-1) is None and kinds.get(0) is None
+    ids = IdSet([7, 0, 3, 7])
+    assert ids == {0, 3, 7} and len(ids) == 3 and 0 in ids and 4 not in ids and 70 not in ids and -1 not in ids
+    assert list(ids) == [0, 3, 7] and IdSet() == set() and len(IdSet()) == 0
