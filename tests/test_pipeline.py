@@ -153,3 +153,17 @@ def test_bodies_stay_on_disk_and_are_read_back_exactly(portal_crawl):
     assert len(html) > 100
     for page in html[:40]:
         assert site.body(page) == stored[page.id]
+
+
+def test_a_big_crawl_leaves_the_tokenizer_until_it_ends(tmp_path, monkeypatch):
+    import audits.feed as feed_module
+
+    loaded: list[bool] = []
+    monkeypatch.setattr(feed_module, "get_tokenizer", lambda: loaded.append(True))
+    for early, calls in ((True, 1), (False, 0)):
+        loaded.clear()
+        feed = FeedProcess(tmp_path / "crawl.sqlite", tokenizer_early=early)
+        while feed.warm_up():
+            pass
+        feed.stop()                     # never started: closes its shelf file and pipe
+        assert len(loaded) == calls, early
