@@ -195,7 +195,7 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
 
     stages = _Stages()
     # A big crawl loads the audit's tokenizer when it ends (0.6 s of a run of minutes): while it runs,
-    # three processes hold memory (measured at 100,000 pages: 507 MB together with it, ~445 without).
+    # three processes hold memory (measured at 100,000 pages: 507 MB together with it, 443 MB without).
     feed = FeedProcess(db, tokenizer_early=opts.max_pages <= _EARLY_TOKENIZER_PAGES)
     try:
         _do_crawl(args, opts, db, lang, feed)
