@@ -37,21 +37,28 @@ def test_run_with_the_feed_equals_a_re_audit_of_its_store(portal, tmp_path):
     assert ran == again
 
 
+def _fresh_and_fed(db: Path, placed, shelf) -> tuple:
+    """The site loaded from the store alone, and loaded with a feed's pages, which must all come from
+    its shelf (none parsed again) and be the same pages."""
+    store = CrawlStore(db, create=False)
+    try:
+        fresh = load_site(store)
+        shelved = shelf.size
+        fed = load_site(store, placed, shelf)
+    finally:
+        store.close()
+    assert shelf.size == shelved
+    assert set(fed.pages) == set(fresh.pages)
+    return fresh, fed
+
+
 def test_feed_pages_and_segmentation_match_a_fresh_load(portal_crawl):
     feed = PageFeed(portal_crawl)
     while feed.poll(limit=7):        # small batches: the watermark must not skip or repeat pages
         pass
     feed.close()
-    store = CrawlStore(portal_crawl, create=False)
-    try:
-        fresh = load_site(store)
-        shelved = feed.shelf._end
-        fed = load_site(store, feed.placed, feed.shelf)
-    finally:
-        store.close()
+    fresh, fed = _fresh_and_fed(portal_crawl, feed.placed, feed.shelf)
     assert len(feed.placed) == sum(p.where is not None for p in fresh.pages.values()) > 100
-    assert set(fed.pages) == set(fresh.pages)
-    assert feed.shelf._end == shelved                 # every page taken from the shelf, none parsed again
     tokenizer = fresh.tokenizer
     for page in fresh.html_pages():
         # one segmentation per block, concatenated, is the segmentation of the joined main text
@@ -67,15 +74,8 @@ def test_feed_process_hands_its_shelf_to_the_audit(portal_crawl):
     fed = feed.finish()           # reads every committed page before it answers
     feed.stop()
     assert fed is not None and feed.failure is None and not feed.process.is_alive()
-    store = CrawlStore(portal_crawl, create=False)
-    try:
-        fresh = load_site(store)
-        shelved = fed.shelf.size
-        site = load_site(store, fed.placed, fed.shelf)
-    finally:
-        store.close()
-    assert shelved > 0 and fed.shelf.size == shelved      # the child's pages, none parsed again here
-    assert set(site.pages) == set(fresh.pages)
+    assert fed.shelf.size > 0
+    fresh, site = _fresh_and_fed(portal_crawl, fed.placed, fed.shelf)      # the child's pages
     html = list(fresh.html_pages())
     assert len(html) > 100
     for page in html:
