@@ -32,7 +32,7 @@ from typing import Any
 from audits.shelf import PageShelf
 from audits.site import make_page
 from audits.text.tokenizer import Tokenizer, get_tokenizer
-from crawler.lifeline import die_with_parent, quick_exit
+from crawler.lifeline import run_child
 from crawler.store import CrawlStore, StoreError
 from crawler.urls import Scope
 
@@ -159,25 +159,19 @@ def _detach(dup: Any) -> int:
 
 
 def _child(db: Path, shelf_fd: int, parent: int, conn: Connection) -> None:
-    os.setpgrp()            # a Ctrl-C at the terminal reaches only govseo, which stops this process
-    die_with_parent(parent)
-    os.nice(_NICE)
-    try:
+    def feed_until_finished() -> Any:
+        os.nice(_NICE)
         feed = PageFeed(db, shelf=PageShelf(file=os.fdopen(shelf_fd, "r+b")))
-        while not conn.poll():
+        while not conn.poll():           # until the parent says the crawl is over ("finish")
             if not feed.poll():
                 time.sleep(0.05)
-        if conn.recv() != "finish":
-            return
+        conn.recv()
         while feed.poll(limit=1000):
             pass
         feed.close()
-        result: Any = ("done", feed.placed.fetched_at, feed.placed.state, feed.shelf.state())
-    except BaseException as exc:  # the audit parses the pages itself; reported as one line
-        result = ("crash", f"{type(exc).__name__}: {exc}"[:300])
-    conn.send(result)
-    conn.close()
-    quick_exit()
+        return ("done", feed.placed.fetched_at, feed.placed.state, feed.shelf.state())
+
+    run_child(parent, conn, feed_until_finished)    # a crash: the audit parses the pages itself
 
 
 # The crawl is what a run waits for: the feed yields the CPU to it. It keeps up with a crawl anyway

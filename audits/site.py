@@ -459,8 +459,8 @@ def make_page(record: FetchRecord, scope: Scope, shelf: PageShelf, tokenizer: To
               placed: bool | None = None) -> Page | None:
     """A fetched in-scope URL, its HTML parsed onto ``shelf`` (with a ``tokenizer``: every block's
     words too, see :meth:`PageShelf.add`); None when off-site. ``placed``: the page is already on
-    ``shelf`` (which knows where) and this is whether it redirects (see audits.feed.Placements). The page does not keep the
-    body (see :meth:`Site.body`)."""
+    ``shelf`` (which knows where) and this is whether it redirects (see audits.feed.Placements). The
+    page does not keep the body (see :meth:`Site.body`)."""
     if not scope.on_site(record.url):
         return None
     page = Page(record.url_id, record.url,

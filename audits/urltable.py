@@ -15,42 +15,55 @@ from typing import Any
 import numpy as np
 
 
+class _Names:
+    """Up to 256 names, each a one-byte code; ``reserved`` names take the first codes."""
+
+    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
+        self.names: list[str] = list(reserved)
+        self._codes = {name: code for code, name in enumerate(self.names)}
+
+    def code(self, name: str) -> int:
+        code = self._codes.get(name)
+        if code is None:
+            if len(self.names) >= 256:
+                raise ValueError("more than 256 distinct names")
+            code = self._codes[name] = len(self.names)
+            self.names.append(name)
+        return code
+
+
+def _reach(buffer: bytearray, uid: int) -> None:
+    """Grow a byte-an-id ``buffer`` (with zeros) so that it has a slot for ``uid``."""
+    if uid < 0:
+        raise ValueError(f"negative id {uid}")
+    if uid >= len(buffer):
+        buffer.extend(bytes(uid + 1 - len(buffer)))
+
+
 class UrlTable(Mapping[int, tuple[str, str, str]]):
     def __init__(self) -> None:
         self._urls: list[str | None] = []
         self._state = bytearray()
         self._via = bytearray()
-        self._names: list[str] = []
-        self._codes: dict[str, int] = {}
+        self._names = _Names()         # states and origins
         self._count = 0
 
-    def _code(self, name: str) -> int:
-        code = self._codes.get(name)
-        if code is None:
-            if len(self._names) >= 255:
-                raise ValueError("more than 255 distinct states and origins")
-            code = self._codes[name] = len(self._names)
-            self._names.append(name)
-        return code
-
     def add(self, uid: int, url: str, state: str, via: str) -> None:
-        if uid < 0:
-            raise ValueError(f"negative URL id {uid}")
+        _reach(self._state, uid)
+        _reach(self._via, uid)
         if uid >= len(self._urls):
-            grow = uid + 1 - len(self._urls)
-            self._urls.extend([None] * grow)
-            self._state.extend(bytes(grow))
-            self._via.extend(bytes(grow))
+            self._urls.extend([None] * (uid + 1 - len(self._urls)))
         if self._urls[uid] is None:
             self._count += 1
         self._urls[uid] = url
-        self._state[uid], self._via[uid] = self._code(state), self._code(via)
+        self._state[uid], self._via[uid] = self._names.code(state), self._names.code(via)
 
     def __getitem__(self, uid: int) -> tuple[str, str, str]:
         url = self._urls[uid] if isinstance(uid, int) and 0 <= uid < len(self._urls) else None
         if url is None:
             raise KeyError(uid)
-        return url, self._names[self._state[uid]], self._names[self._via[uid]]
+        names = self._names.names
+        return url, names[self._state[uid]], names[self._via[uid]]
 
     def __iter__(self) -> Iterator[int]:
         return (uid for uid, url in enumerate(self._urls) if url is not None)
@@ -94,24 +107,17 @@ class IdValues(Mapping[int, Any]):
 
 
 class IdNames(Mapping[int, str]):
-    """A mapping id -> one of up to 255 names (page types), a byte an id: a dict was ~50 bytes an
+    """A mapping id -> one of up to 255 names (page types; code 0 is "absent"), a byte an id: a dict was ~50 bytes an
     entry (5 MB at 100,000 pages)."""
 
     def __init__(self) -> None:
         self._codes = bytearray()
-        self._names: list[str] = [""]          # code 0: absent
-        self._index: dict[str, int] = {}
+        self._names = _Names(("",))          # code 0: absent
         self._count = 0
 
     def __setitem__(self, uid: int, name: str) -> None:
-        code = self._index.get(name)
-        if code is None:
-            if len(self._names) > 255:
-                raise ValueError("more than 255 distinct names")
-            code = self._index[name] = len(self._names)
-            self._names.append(name)
-        if uid >= len(self._codes):
-            self._codes.extend(bytes(uid + 1 - len(self._codes)))
+        code = self._names.code(name)
+        _reach(self._codes, uid)
         self._count += self._codes[uid] == 0
         self._codes[uid] = code
 
@@ -119,7 +125,7 @@ class IdNames(Mapping[int, str]):
         code = self._codes[uid] if isinstance(uid, int) and 0 <= uid < len(self._codes) else 0
         if not code:
             raise KeyError(uid)
-        return self._names[code]
+        return self._names.names[code]
 
     def __iter__(self) -> Iterator[int]:
         return (uid for uid, code in enumerate(self._codes) if code)
@@ -135,8 +141,7 @@ class IdSet(AbstractSet[int]):
         self._marks = bytearray()
         self._count = 0
         for uid in ids:
-            if uid >= len(self._marks):
-                self._marks.extend(bytes(uid + 1 - len(self._marks)))
+            _reach(self._marks, uid)
             self._count += not self._marks[uid]
             self._marks[uid] = 1
 

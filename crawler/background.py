@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from crawler.lifeline import die_with_parent, quick_exit
+from crawler.lifeline import run_child
 from crawler.runner import CrawlError, CrawlSummary, run_crawl
 from crawler.settings import CrawlOptions
 
@@ -34,17 +34,13 @@ class ProgressPrinter:
 
 def _child(opts: CrawlOptions, db: Path, resume: bool, progress: ProgressPrinter, parent: int,
            conn: Connection) -> None:
-    os.setpgrp()
-    die_with_parent(parent)
-    try:
-        result: Any = run_crawl(opts, db, resume=resume, progress=progress)
-    except CrawlError as exc:
-        result = ("error", exc.key, exc.params)
-    except BaseException as exc:  # reported by the parent as one line, never a child traceback
-        result = ("crash", f"{type(exc).__name__}: {exc}"[:300], {})
-    conn.send(result)
-    conn.close()
-    quick_exit()
+    def crawl() -> Any:
+        try:
+            return run_crawl(opts, db, resume=resume, progress=progress)
+        except CrawlError as exc:
+            return ("error", exc.key, exc.params)
+
+    run_child(parent, conn, crawl)
 
 
 class BackgroundCrawl:

@@ -13,6 +13,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
 
 
 def die_with_parent(parent: int) -> None:
@@ -36,7 +39,22 @@ def _watch_parent(parent: int) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-def quick_exit() -> None:
+def run_child(parent: int, conn: Connection, work: Callable[[], Any]) -> None:
+    """The body of a govseo child process: in a process group of its own (a Ctrl-C at the terminal
+    reaches only govseo, which stops its children), dying with ``parent``. Sends what ``work`` returns,
+    or ("crash", one line) when it raises (never a child traceback), then exits at once."""
+    os.setpgrp()
+    die_with_parent(parent)
+    try:
+        result = work()
+    except BaseException as exc:
+        result = ("crash", f"{type(exc).__name__}: {exc}"[:300])
+    conn.send(result)
+    conn.close()
+    _quick_exit()
+
+
+def _quick_exit() -> None:
     """End a child that has sent its result and closed its files, without tearing down its objects one
     by one (a crawl's URL table and Scrapy's state: ~0.1 s the parent would wait for)."""
     sys.stdout.flush()

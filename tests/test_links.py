@@ -186,3 +186,18 @@ def test_id_names_and_id_set_are_the_dict_and_set_they_replace():
     ids = IdSet([7, 0, 3, 7])
     assert ids == {0, 3, 7} and len(ids) == 3 and 0 in ids and 4 not in ids and 70 not in ids and -1 not in ids
     assert list(ids) == [0, 3, 7] and IdSet() == set() and len(IdSet()) == 0
+
+
+def test_id_tables_refuse_what_they_cannot_hold():
+    from audits.urltable import IdNames, IdSet, UrlTable
+
+    with pytest.raises(ValueError):                # a negative id would write from the end of the bytes
+        UrlTable().add(-1, "https://a.gov.cn/y", "done", "link")
+    with pytest.raises(ValueError):
+        IdSet([-2])
+    names = IdNames()
+    for i in range(255):
+        names[i] = f"kind{i}"
+    with pytest.raises(ValueError):                # 255 names and "absent" fill the byte
+        names[300] = "one too many"
+    assert names[254] == "kind254" and len(names) == 255
