@@ -115,6 +115,30 @@ def test_terms_drop_stopwords_numbers_punctuation(tok: Tokenizer) -> None:
     assert tok.terms("２０２６年办理") == ["办理"]
 
 
+def test_latin_words_keep_their_accents(tok: Tokenizer) -> None:
+    """jieba's word pattern is ASCII-only: Administración came out as Administraci / ó / n."""
+    assert tok.cut("Administración de Seguro Social") == ["Administración", " ", "de", " ", "Seguro", " ", "Social"]
+    assert tok.terms("São Paulo, naïve Müller-Lüdenscheidt") == ["São", "Paulo", "naïve", "Müller", "Lüdenscheidt"]
+    assert "Administraci" not in tok.terms("la Administración del Seguro Social (Administración)")
+    assert tok.terms("Ελληνικά и Русский") == ["Ελληνικά", "Русский"]      # и: a single letter
+    assert tok.terms("cafe\u0301") == ["café"]          # a combining accent, composed by NFKC
+    # single letters, accented or not, are no words; accented Spanish function words are stop words
+    assert tok.terms("à la carte ó x") == ["carte"]
+    assert tok.terms("más información") == ["información"]
+    # search mode keeps them whole too
+    assert "Administración" in tok.cut_for_search("Administración de Alimentos")
+    # near misses: ASCII words and mixed CJK text are cut exactly as jieba cuts them
+    jt = tok.jieba_tokenizer
+    for text in ("e-government COVID-19 U.S. don't", "社会保险São中文", "申请人应当携带居民身份证，Social Security 办理",
+                 "临江市São Paulo办事处：naïve用户的社会保险"):
+        cut = tok.cut(text)
+        assert "".join(cut) == text
+        if text.isascii() or text == "申请人应当携带居民身份证，Social Security 办理":
+            assert cut == jt.lcut(text)
+    assert tok.cut("临江市São Paulo办事处") == ["临江市", "São", " ", "Paulo", "办事处"]
+    assert tok.terms("社会保险São中文") == ["社会保险", "São", "中文"]
+
+
 def test_stopwords_property(tok: Tokenizer) -> None:
     words = tok.stopwords
     assert len(words) >= 300

@@ -35,9 +35,15 @@ __all__ = ["Tokenizer", "cache_dir", "get_tokenizer", "load_stopwords", "load_us
 # Raise that logger only; the root logger and its handlers are left alone.
 jieba.setLogLevel(logging.WARNING)
 
+# Letters of the alphabetic scripts other than ASCII: Latin-1 and Latin Extended (accents), IPA,
+# combining marks, Greek and Cyrillic. CJK, kana and Hangul are not among them (jieba cuts those).
+_ALPHABET_EXTRA = ("\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0300-\u036f\u0386\u0388-\u03f5\u03f7-\u0481"
+                   "\u0483-\u052f\u1e00-\u1fbc\u1fc2-\u1fcc\u1fd0-\u1fdb\u1fe0-\u1fec\u1ff2-\u1ffc")
+_OTHER_ALPHABET = re.compile(f"[{_ALPHABET_EXTRA}]")
+_ALPHABETIC_WORD = re.compile(f"[0-9A-Za-z{_ALPHABET_EXTRA}]+")   # a word of letters (and digits), accents kept
 _NUMERIC = re.compile(r"^(?=.*[0-9])[0-9.,:/\-_%+~]+$")  # 2026, 3.5, 2026/11/03, 08:30, 50%
 _DATE_UNITS = frozenset("年月日号时分秒")
-_SINGLE_ASCII_LETTER = re.compile(r"^[A-Za-z]$")
+_SINGLE_LETTER = re.compile(f"^[A-Za-z{_ALPHABET_EXTRA}]$")     # a, x, é, à: not words of their own
 _WORD, _NUMBER, _OTHER, _STOP = 0, 1, 2, 3  # token kinds, memoised per tokenizer
 _KIND_CACHE_SIZE = 200_000
 
@@ -130,9 +136,30 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Every token, whitespace and punctuation included (jieba precise mode, HMM on).
 
-        Equal to ``jieba.lcut``: jieba cuts each run of word characters (its ``re_han_default``)
-        on its own, so the runs are memoised; phrases such as 办理地点 or 申请人应当携带 recur on
-        page after page of a portal and are cut once."""
+        Equal to ``jieba.lcut``, except that a word of letters holding one outside ASCII (Latin
+        accents, Greek, Cyrillic: Administración, Müller) is one token where jieba's ASCII-only word
+        pattern cuts it at each such letter. jieba cuts each run of word characters (its
+        ``re_han_default``) on its own, so the runs are memoised; phrases such as 办理地点 or
+        申请人应当携带 recur on page after page of a portal and are cut once."""
+        if text.isascii() or not _OTHER_ALPHABET.search(text):
+            return self._cut(text)
+        # Words of other alphabets (Administración, São, naïve, Müller, Ελληνικά) are kept whole:
+        # jieba's word pattern is ASCII-only and cut them at every accented letter.
+        result: list[str] = []
+        start = 0
+        for match in _ALPHABETIC_WORD.finditer(text):
+            word = match.group()
+            if word.isascii():
+                continue      # ASCII words (and their -._ neighbours) stay with jieba, as before
+            if match.start() > start:
+                result.extend(self._cut(text[start:match.start()]))
+            result.append(word)
+            start = match.end()
+        if start < len(text):
+            result.extend(self._cut(text[start:]))
+        return result
+
+    def _cut(self, text: str) -> list[str]:
         result: list[str] = []
         memo = self._runs
         for part in _RE_HAN.split(text):
@@ -205,7 +232,7 @@ class Tokenizer:
 
         The text is NFKC-normalised (full-width ASCII and digits become half-width), segmented, and
         these tokens are dropped: whitespace, punctuation and symbols, numbers and dates (2026,
-        2026/11/03, 08:30, and the 年/月/日 that follows a number), single ASCII letters, and stop
+        2026/11/03, 08:30, and the 年/月/日 that follows a number), single letters (a, é), and stop
         words (compared with ASCII in lower case). The second value counts every word token, stop
         words included (the denominator of keyword density).
         """
@@ -233,7 +260,7 @@ class Tokenizer:
     def _classify(self, token: str) -> int:
         if _NUMERIC.match(token):
             return _NUMBER
-        if _is_punctuation(token) or _SINGLE_ASCII_LETTER.match(token):
+        if _is_punctuation(token) or _SINGLE_LETTER.match(token):
             return _OTHER
         if token.lower() in self._stopwords:
             return _STOP
