@@ -14,6 +14,10 @@ CATEGORY_TITLES = {
     "findability": ("可找到性", "Findability"),
 }
 SEVERITY = {"error": "错误 error", "warning": "警告 warning", "notice": "提示 notice"}
+JURISDICTION = {"cn-gov": "仅中国政府网站（.gov.cn 域名，或中文网站且有网页设计规范标签等政府网站标志；"
+                          "`govseo.toml` `[site] jurisdiction`），其他网站为“不适用” / Chinese government sites only "
+                          "(a .gov.cn host, or a Chinese-language site with the 网页设计规范 tags or another government "
+                          "mark; `[site] jurisdiction` in `govseo.toml`); elsewhere \"n/a\""}
 SCOPE = {"page": "每个页面 / per page", "url": "每个网址 / per URL", "service": "每个办事事项 / per service",
          "site": "全站 / per site"}
 
@@ -45,7 +49,8 @@ def render_markdown(rules: list[Rule]) -> str:
         zh, en = CATEGORY_TITLES[category]
         lines += [f"## {zh} / {en} (`{category}`)", "",
                   "| id | 严重程度 severity | 范围 scope | 检查 / check |", "|---|---|---|---|"]
-        lines += [f"| [`{r.id}`](#{r.id}) | {SEVERITY[r.severity]} | {SCOPE[r.scope]} | "
+        lines += [f"| [`{r.id}`](#{r.id}) | {SEVERITY[r.severity]} | {SCOPE[r.scope]}"
+                  f"{'（仅中国政府网站 / CN gov only）' if r.jurisdiction else ''} | "
                   f"{_cell(r.failure.zh)} / {_cell(r.failure.en)} |" for r in members]
         lines.append("")
         for rule in members:
@@ -53,6 +58,8 @@ def render_markdown(rules: list[Rule]) -> str:
                       f"- 为什么重要：{_md(rule.why.zh)}", f"- Why: {_md(rule.why.en)}",
                       f"- 如何修复：{_md(rule.fix.zh)}", f"- How to fix: {_md(rule.fix.en)}",
                       f"- 依据 / source: {rule.source}"]
+            if rule.jurisdiction is not None:
+                lines.append(f"- 适用范围 / applies to: {JURISDICTION[rule.jurisdiction]}")
             if rule.params:
                 params = ", ".join(f"`{k} = {v!r}`" for k, v in rule.params.items())
                 lines.append(f"- 参数 / parameters: {params}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.findability import assess
+from audits.jurisdiction import applies, site_jurisdiction
 from audits.model import Finding, Rule
 from audits.rules import ALL_RULES
 from audits.rules.findability import HARD
@@ -102,13 +103,14 @@ def each_rule(site: Site, config: Config, rules: list[Rule] | None = None,
     Local rules run first, together, over windows of pages; their findings wait on disk until their
     rule's turn, so only one rule's findings are in memory at a time."""
     rules = rules if rules is not None else ALL_RULES
+    site.jurisdiction = site_jurisdiction(site, config.site.get("jurisdiction", "auto"))
     settings: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for rule in rules:
         overrides = config.rules.get(rule.id, {})
         params = {**rule.params, **{k: v for k, v in overrides.items() if k != "severity"}}
         settings[rule.id] = (overrides.get("severity", rule.severity), params, overrides)
-    windowed = _run_windowed([(r, settings[r.id][1]) for r in rules if r.local and settings[r.id][0] != "off"],
-                             site, window or WINDOW)
+    windowed = _run_windowed([(r, settings[r.id][1]) for r in rules if r.local and settings[r.id][0] != "off"
+                              and applies(r, site.jurisdiction)], site, window or WINDOW)
     for rule in rules:
         severity, params, overrides = settings[rule.id]
         applicable = _applicable(rule, site)
@@ -116,6 +118,8 @@ def each_rule(site: Site, config: Config, rules: list[Rule] | None = None,
         found: list[Finding] = []
         if severity == "off":
             status = "off"
+        elif not applies(rule, site.jurisdiction):     # another country's norms: nothing to judge
+            status, applicable = "n/a", 0
         else:
             if rule.id in windowed:
                 held, error = windowed.pop(rule.id)

@@ -16,6 +16,9 @@ CATEGORIES = ("indexability", "content", "structure", "gov", "findability")
 # What a rule is judged over, for its pass ratio: "page" = 200 HTML pages, "url" = every fetched
 # in-scope URL, "service" = the service guides, "site" = one verdict per crawl.
 SCOPES = ("page", "url", "service", "site")
+# Whose norms a rule encodes: None = every site; "cn-gov" = Chinese government sites only (网页设计规范,
+# 网站标识码, 办事指南 elements): elsewhere its status is "n/a" and it weighs nothing (audits/jurisdiction.py).
+JURISDICTIONS = (None, "cn-gov")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,9 @@ class Rule:
     # The rule judges each page from that page alone (and site-wide facts the Site works out): the
     # engine may run it over windows of pages (Site.window). False for rules that compare pages.
     local: bool = False
+    jurisdiction: str | None = None     # see JURISDICTIONS
 
     def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES or self.category not in CATEGORIES or self.scope not in SCOPES:
+        if self.severity not in SEVERITIES or self.category not in CATEGORIES or self.scope not in SCOPES \
+                or self.jurisdiction not in JURISDICTIONS:
             raise ValueError(f"bad metadata for rule {self.id}")

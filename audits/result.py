@@ -92,7 +92,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     rules = [{
         "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,
         "category": rule.category, "scope": rule.scope, "description": rule.why.zh, "fix": rule.fix.zh,
-        "source": rule.source,
+        "source": rule.source, "jurisdiction": rule.jurisdiction,
         "en": {"title": rule.failure.en, "check": rule.title.en, "description": rule.why.en, "fix": rule.fix.en},
         "status": outcome.status, "count": counts.get(rule.id, 0), "error": error,
     } for rule, outcome, error in outcomes]
@@ -107,7 +107,8 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
             "settings": {k: options.get(k) for k in ("max_pages", "max_depth", "concurrency", "delay",
                                                      "obey_robots", "subdomains", "include", "exclude")},
         },
-        "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories},
+        "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories,
+                 "jurisdiction": site.jurisdiction},
         "rules": rules,
         "findings": findings,
         "pages": _pages(site, scored, {a.service.url for a in site.assessments}),

@@ -94,6 +94,7 @@ class Site:
     assessments: list[Any] = field(default_factory=list)
     user_queries: list[Any] = field(default_factory=list)
     assessment_error: str | None = None
+    jurisdiction: str | None = None     # "cn-gov" | "other", set by the engine (audits/jurisdiction.py)
     # the parsed pages, their block digests and block words (see audits/shelf.py)
     shelf: PageShelf | None = field(default=None, repr=False)
     # Raw bodies stay in the crawl store (about 4 KB a page compressed, 400 MB at 100,000 pages):

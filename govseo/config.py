@@ -12,6 +12,8 @@
     section_from = ["label", "columnname", "breadcrumb", "path"]
     [findability]
     weights = { reach = 0.3, relevance = 0.3, search = 0.4 }
+    [site]
+    jurisdiction = "auto"      # auto | cn-gov | other: whether the Chinese government norms apply
     [check]                    # `govseo check` assertions (docs/ci.md)
     min-site-score = 80
     min-service-score = 40
@@ -54,6 +56,7 @@ class Config:
     findability: dict[str, Any] = field(default_factory=dict)    # [findability]: weights, thresholds
     check: dict[str, Any] = field(default_factory=dict)          # [check]: validated, keys with hyphens
     queries: list[tuple[str, str | None]] = field(default_factory=list)   # --queries: (query, url or None)
+    site: dict[str, Any] = field(default_factory=dict)           # [site]: jurisdiction = auto|cn-gov|other
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -73,6 +76,7 @@ def load_config(path: str | Path | None) -> Config:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError("config_value", path=path, rule="services", detail=f"{pattern}: {exc}") from exc
+    config.site = _site_table(data.get("site", {}), path)
     from audits.rules import RULES_BY_ID
 
     for rule_id, overrides in (data.get("rules") or {}).items():
@@ -91,6 +95,17 @@ def load_config(path: str | Path | None) -> Config:
         config.rules[rule_id] = dict(overrides)
     config.check = _check_table(data.get("check", {}), path, RULES_BY_ID)
     return config
+
+
+def _site_table(table: Any, path: Path) -> dict[str, Any]:
+    """``[site]``: ``jurisdiction`` is one of audits.jurisdiction.SETTINGS (other keys are kept as they are)."""
+    from audits.jurisdiction import SETTINGS
+
+    if not isinstance(table, dict):
+        raise ConfigError("config_site", path=path, detail="must be a table")
+    if table.get("jurisdiction", SETTINGS[0]) not in SETTINGS:
+        raise ConfigError("config_site", path=path, detail=f"jurisdiction = {' | '.join(SETTINGS)}")
+    return dict(table)
 
 
 def _check_table(table: Any, path: Path, known_rules: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "demo_serving": ("示例门户网站已在 {url} 启动", "sample portal serving at {url}"),
     "rules_header": ("govseo 规则目录（{n} 条）", "govseo rule catalogue ({n} rules)"),
     # govseo check / govseo baseline update
+    "config_site": ("配置文件 {path} 中 [site] 的设置无效：{detail}", "{path}: [site]: {detail}"),
     "config_check": ("配置文件 {path} 中 [check] 的设置无效：{detail}", "{path}: [check]: {detail}"),
     "result_invalid": ("结果文件 {path} 内容无效：{detail}", "result file {path} is malformed: {detail}"),
     "check_passed": ("通过", "PASSED"),

@@ -75,7 +75,7 @@ MISSING = Rule(
     source="GOV", check=check_missing,
     params={"site_tags": ["SiteName", "SiteDomain", "SiteIDCode"],
             "column_tags": ["ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"],
-            "content_tags": ["ArticleTitle", "PubDate", "ContentSource"]}, local=True,
+            "content_tags": ["ArticleTitle", "PubDate", "ContentSource"]}, local=True, jurisdiction="cn-gov",
 )
 
 
@@ -149,7 +149,7 @@ INVALID = Rule(
              "SiteDomain 填写网站实际使用的域名（不含 http:// 和端口）。",
              "Configure the site tags once in the CMS, generate PubDate as 2026-11-03 09:30 from the publish "
              "time, and set SiteDomain to the served host name (no scheme, no port)."),
-    source="GOV", check=check_invalid,
+    source="GOV", check=check_invalid, jurisdiction="cn-gov",
 )
 
 
@@ -184,7 +184,7 @@ IDENTITY = Rule(
     fix=Text("在首页页脚以文字形式显示“网站标识码：bm……”“某ICP备……号”和“某公网安备……号”，并链接到对应的备案查询网站。",
              "Show 网站标识码, the ICP number and the 公网安备 number as text in the home page footer, linked to "
              "the registration sites."),
-    source="GOV", check=check_identity,
+    source="GOV", check=check_identity, jurisdiction="cn-gov",
 )
 
 
@@ -226,7 +226,7 @@ GUIDE = Rule(
              "phone) as headed text or a table on the page."),
     source="CHK 服务实用", check=check_guide,
     params={"required": ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话"],
-            "min_elements": 7}, local=True,
+            "min_elements": 7}, local=True, jurisdiction="cn-gov",
 )
 
 RULES = [MISSING, INVALID, IDENTITY, GUIDE]

@@ -1,4 +1,9 @@
+import pytest
 from sitebuilder import build_site, page, redirect, run_rule
+
+from audits.engine import build_result, run_rules
+from audits.jurisdiction import detect
+from govseo.config import Config, ConfigError, load_config
 
 SITE = ('<meta name="SiteName" content="测试市人民政府"><meta name="SiteDomain" content="portal.test">'
         '<meta name="SiteIDCode" content="bm12000001">')
@@ -110,3 +115,87 @@ def test_service_guide_incomplete(tmp_path):
     assert found[s[0]].evidence == {"missing": ["办理材料", "办理地点", "办理时间", "联系电话"], "present": 3, "min": 7}
     assert set(run_rule(site, "service-guide-incomplete", min_elements=3)) == set()
     assert set(run_rule(site, "service-guide-incomplete", required=["事项名称", "收费标准"])) == {s[0], s[1], s[2], s[4]}
+
+
+# ---------------------------------------------------------------- jurisdiction: Chinese government sites only
+GOV_RULES = ("gov-meta-missing", "gov-meta-invalid", "site-identity-missing", "service-guide-incomplete")
+EN_FOOTER = "<footer><p>An official website of the City of Testville. Contact us: (555) 010-0199.</p></footer>"
+
+
+def en_page(title: str, body: str = "", lang: str = "en", head: str = "") -> str:
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+            f"<body><h1>{title}</h1>{body}{EN_FOOTER}</body></html>")
+
+
+def outcomes(site, **site_table):
+    results, findings = run_rules(site, Config(site=site_table))
+    status = {rule.id: outcome.status for rule, outcome, _ in results if rule.id in GOV_RULES}
+    return status, {f.rule for f in findings}
+
+
+def test_gov_rules_not_applicable_to_a_foreign_english_site(tmp_path):
+    site = build_site(tmp_path, {
+        "/": en_page("City of Testville", '<a href="/services/permits">Building permits</a>'),
+        "/services/permits": en_page("Apply for a building permit", "<p>Submit the application form online.</p>"),
+    })
+    status, fired = outcomes(site)
+    assert status == dict.fromkeys(GOV_RULES, "n/a") and not fired & set(GOV_RULES)
+    result = build_result(site, Config())
+    assert result["site"]["jurisdiction"] == "other" and result["site"]["categories"]["gov"] is None
+    rules = {r["id"]: r for r in result["rules"]}
+    assert {rules[r]["jurisdiction"] for r in GOV_RULES} == {"cn-gov"} and rules["title-missing"]["jurisdiction"] is None
+    assert {rules[r]["status"] for r in GOV_RULES} == {"n/a"}
+    # the switch in govseo.toml applies them anyway
+    status, fired = outcomes(site, jurisdiction="cn-gov")
+    assert status["gov-meta-missing"] == status["site-identity-missing"] == "fail" and site.jurisdiction == "cn-gov"
+
+
+def test_gov_rules_apply_to_a_chinese_site_off_gov_cn_with_site_code(tmp_path):
+    """Not a .gov.cn host: its language and a SiteIDCode tag (on the home page only) say it is a government site."""
+    routes = {"/": home("/a", head='<meta name="SiteIDCode" content="bm12000001">'), "/a": page(h1="联系我们")}
+    site = build_site(tmp_path, routes)
+    status, _ = outcomes(site)
+    assert status["gov-meta-missing"] == "fail" and site.jurisdiction == "cn-gov"
+    assert set(run_rule(site, "gov-meta-missing")) == {"/", "/a"}
+    assert outcomes(site, jurisdiction="other")[0] == dict.fromkeys(GOV_RULES, "n/a")
+
+
+def test_jurisdiction_detection_marks_and_near_misses(tmp_path):
+    no_lang = FOOTER.replace("网站标识码：bm12000001　", "")
+
+    def zh(head: str = "", body: str = "", title: str = "测试科技有限公司", lang: str = ' lang="zh-CN"') -> str:
+        return (f'<!doctype html><html{lang}><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+                f"<body><h1>{title}</h1><p>本公司提供企业软件开发与技术咨询服务，欢迎来电洽谈合作。</p>{body}</body></html>")
+
+    cases = {
+        # fire: the norms' tags (SiteIDCode alone, or two others), a .gov.cn SiteDomain, 网站标识码, 人民政府, conac
+        "meta SiteIDCode": zh(head='<meta name="SiteIDCode" content="bm12000001">', lang=""),   # CJK text, no lang
+        "meta sitename, columnname": zh(head='<meta name="SiteName" content="测试"><meta name="ColumnName" content="要闻">'),
+        "meta SiteDomain": zh(head='<meta name="SiteDomain" content="www.test.gov.cn">'),
+        "网站标识码": zh(body=FOOTER),
+        "人民政府": zh(title="测试市人民政府"),
+        "conac.cn": zh(body='<a href="https://bszs.conac.cn/sitename?id=1"><img src="/red.png" alt="党政机关"></a>'),
+        # near misses: a Chinese company site (ICP and 公网安备 numbers, SiteName only), an English page
+        # that carries the tags in a Chinese-looking template, a Japanese/English page
+        None: zh(head='<meta name="SiteName" content="测试科技">', body=no_lang),
+        "en": en_page("Testville", head='<meta name="SiteName" content="Testville">'
+                                        '<meta name="ColumnName" content="News">'),
+    }
+    for i, (expected, html) in enumerate(cases.items()):
+        site = build_site(tmp_path / str(i), {"/": html})
+        assert detect(site) == (None if expected == "en" else expected), expected
+    assert detect(build_site(tmp_path / "gov", {"/": en_page("English portal")}, start="http://english.test.gov.cn/")) \
+        == "host"
+    # Content-Language declares Chinese for a page without lang and with little text
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Language", "zh-CN")]
+    bare = (200, headers, b'<html><head><meta name="SiteIDCode" content="bm12000001"></head><body>Portal</body></html>')
+    assert detect(build_site(tmp_path / "cl", {"/": bare})) == "meta SiteIDCode"
+
+
+def test_site_table_in_govseo_toml(tmp_path):
+    path = tmp_path / "govseo.toml"
+    path.write_text('[site]\njurisdiction = "other"\n', encoding="utf-8")
+    assert load_config(path).site == {"jurisdiction": "other"}
+    path.write_text('[site]\njurisdiction = "cn"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[site\]: jurisdiction = auto \| cn-gov \| other"):
+        load_config(path)
