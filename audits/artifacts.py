@@ -44,6 +44,10 @@ class PageArtifacts:
     blocks: list[str] = field(default_factory=list)   # visible text, one entry per block-level element line
     breadcrumb: str | None = None    # text of the breadcrumb (当前位置 …) if found
     placeholders: int = 0            # empty content containers waiting for scripts (id/class content, app…)
+    # What a single-page-app shell shows before its script runs, at most SHELL_SIGNALS of them: "mount: div#app"
+    # (an app's mount point, empty or only "加载中…"), "state: __NUXT__" (inline data for the app),
+    # "noscript: 请启用JavaScript…". Empty on ordinary pages (kept per page: one shared empty tuple).
+    shell: tuple[str, ...] = ()
     parse_error: str | None = None
 
     @property
@@ -101,6 +105,27 @@ _PLACEHOLDER_HINT = re.compile(r"(^|[-_ ])(app|root|content|main|container|guide
 _CRUMB_HINT = re.compile(r"crumb|position|location|dqwz|weizhi|path", re.I)
 _AJAX = re.compile(r"\$\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|XMLHttpRequest|\baxios\b|\.load\s*\(", re.I)
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您的位置|所在位置|您现在的位置)")
+SHELL_SIGNALS = 4
+# Loading placeholders: the whole text of a block (加载中… / 正在加载 / 数据加载中，请稍候 / Loading...).
+LOADING = re.compile(r"(?:(?:数据|内容|页面)?(?:正在)?(?:加载|载入)中?|loading|please wait)"
+                     r"(?:[,，、\s]*(?:请稍[候等]|please wait))?[\s.。…·!！]*", re.I)
+# Mount points of script apps (Vue, React, Angular, Next, Nuxt…) and of CMS widgets that fetch their content.
+_MOUNT_TAGS = frozenset({"div", "section", "main", "article", "span", "body", "app-root", "app"})
+_MOUNT_IDS = frozenset({"app", "root", "__next", "__nuxt", "app-root", "approot", "vue-app", "react-root",
+                        "main-app", "application"})
+_MOUNT_ATTRS = frozenset({"data-api", "data-reactroot", "data-react-root", "data-v-app", "v-cloak", "ng-app",
+                          "data-ng-app", "ng-view", "ui-view", "data-server-rendered"})
+_MUSTACHE = re.compile(r"\{\{.*?\}\}|\[\[.*?\]\]", re.S)      # {{ item.name }}: a template not yet rendered
+# Inline data a script app renders from: window.__INITIAL_STATE__ = {...}, __NUXT__, __NEXT_DATA__…
+_STATE = re.compile(r"\b(__(?:INITIAL|PRELOADED|APOLLO|INIT|APP|SERVER|REDUX)_?(?:STATE|DATA|PROPS)__"
+                    r"|__NUXT__|__NEXT_DATA__|__NUXT_DATA__|__remixContext)")
+_STATE_IDS = frozenset({"__NEXT_DATA__", "__NUXT_DATA__"})
+# <noscript> text asking for JavaScript (a tracking pixel in <noscript> has no text).
+_NOSCRIPT_ASK = re.compile(r"(?:启用|开启|打开|允许|支持|enable|turn on|activate|requires?|need)\W{0,3}.{0,16}?"
+                           r"(?:javascript|js\b|脚本)|(?:javascript|脚本).{0,16}?(?:禁用|关闭|disabled|required|turned off)",
+                           re.I | re.S)
+# ...unless scripts only improve the page: "for a better experience", "some parts of this site might not work".
+_NOSCRIPT_EXTRA = re.compile(r"better|best|some (?:parts|features|functions)|may not|might not|体验|部分|更好|最佳", re.I)
 
 
 def _walk(art: PageArtifacts, body: etree._Element) -> None:
@@ -118,12 +143,17 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _INVISIBLE:
+                if tag == "noscript" and not skip_depth and len(art.shell) < SHELL_SIGNALS:
+                    _noscript(art, el)
                 skip_depth += 1
                 continue
             if skip_depth:
                 continue
             if tag in BLOCK_TAGS:
                 flush()
+            if tag in _MOUNT_TAGS and (el.get("id") in _MOUNT_IDS or not _MOUNT_ATTRS.isdisjoint(el.keys())) \
+                    and len(art.shell) < SHELL_SIGNALS:
+                _mount(art, el, tag)
             if tag == "img":
                 art.images.append(((el.get("src") or "").strip(), el.get("alt")))
             elif tag in ("div", "section", "main", "article") and not len(el) and not (el.text or "").strip():
@@ -146,6 +176,30 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
     flush()
     if art.breadcrumb is None:
         art.breadcrumb = next((b for b in art.blocks[:40] if _CRUMB_TEXT.match(b)), None)
+
+
+def _mount(art: PageArtifacts, el: etree._Element, tag: str) -> None:
+    """A mount point counts when it holds no text yet: empty, a loading placeholder or {{ template }} only."""
+    text = clean(_MUSTACHE.sub("", el.text_content()))
+    if not text or (len(text) <= 30 and LOADING.fullmatch(text)):
+        marks = [f"#{el.get('id')}" if el.get("id") else "", *sorted(f"[{a}]" for a in _MOUNT_ATTRS & set(el.keys()))]
+        art.shell += (intern(f"mount: {tag}{''.join(marks)}"[:80]),)
+
+
+def _noscript(art: PageArtifacts, el: etree._Element) -> None:
+    """<noscript> text that asks for JavaScript to see the page (not one that promises a better experience)."""
+    text = clean(el.text_content())[:300]
+    if text and _NOSCRIPT_ASK.search(text) and not _NOSCRIPT_EXTRA.search(text):
+        art.shell += (f"noscript: {text[:60]}",)
+
+
+def _state(art: PageArtifacts, script_id: str | None, code: str) -> None:
+    match = None if script_id in _STATE_IDS else _STATE.search(code)
+    found = script_id if match is None else match.group(1)
+    if found in _STATE_IDS or match is not None:
+        signal = intern(f"state: {found}")
+        if signal not in art.shell and len(art.shell) < SHELL_SIGNALS:
+            art.shell += (signal,)
 
 
 def parse_artifacts(record: FetchRecord) -> PageArtifacts:
@@ -200,6 +254,8 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
             continue
         if script.get("src"):
             art.script_srcs.append(script.get("src", "").strip())
+        if "__" in code or script.get("id") in _STATE_IDS:
+            _state(art, script.get("id"), code)
         art.script_chars += len(code)
         art.ajax = art.ajax or bool(code and _AJAX.search(code))
     if not art.titles and body_titles:

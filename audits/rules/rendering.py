@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from audits.artifacts import LOADING
 from audits.model import Finding, Rule, Text
 from audits.pagetype import guide_elements
 from audits.site import Page, Site
@@ -17,6 +18,14 @@ from crawler.urls import BadURL, normalize
 
 _ABSOLUTE = re.compile(r"^https?://[^/\s]", re.I)
 _CONTENT_SCRIPT = re.compile(r"(^|[/_.-])(guide|bszn|detail|render|loader?|api)([/_.-]|$)", re.I)
+# External scripts that do not build a page's content: analytics, site badges and toolbars (党政机关 badge,
+# 纠错, 无障碍), sharing buttons and common libraries.
+_INERT_SCRIPT = re.compile(
+    r"hm\.baidu\.com|/hm\.js|cnzz\.com|umeng|google-analytics|googletagmanager|gtag/js|/ga\.js|/analytics\.js"
+    r"|51\.la|tajs\.qq\.com|zz\.bdstatic\.com|/push\.js|conac\.cn|kaipuyun|jiucuo|/wza|aria\.js|assist"
+    r"|bdshare|share\.baidu|jiathis|clarity\.ms|hotjar|matomo|piwik"
+    r"|jquery|bootstrap|/layer(?:\.min)?\.js|swiper|superslide|modernizr|html5shiv|respond(?:\.min)?\.js"
+    r"|polyfill|es5-shim|json2|laydate|lazyload", re.I)
 _ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.ms-", "application/vnd.openxmlformats",
                      "application/wps", "application/vnd.wps", "application/ofd", "image/")
 
@@ -124,7 +133,12 @@ CANONICAL = Rule(
 
 
 def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, Any] | None:
-    """Evidence that scripts carry the page's content while the raw HTML is nearly empty, else None."""
+    """Evidence that scripts carry the page's content while the raw HTML is nearly empty, else None.
+
+    Signals: empty content containers, much inline code, content-loading scripts, ajax calls, and what
+    single-page-app shells show (art.shell): mount points, inline app state, <noscript> asking for JavaScript;
+    a loading placeholder (加载中…); a page with no text of its own, only the site template, and an app
+    script (not analytics, not a common library)."""
     art = page.artifacts
     main = site.main_text(page)
     if art is None or len(main) >= int(params["min_text"]):
@@ -132,13 +146,34 @@ def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, An
     signals: list[str] = []
     if art.placeholders:
         signals.append(f"placeholders: {art.placeholders}")
+    loading = next((b for b in art.blocks if len(b) <= 30 and LOADING.fullmatch(b)), None)
+    if loading is not None:
+        signals.append(f"loading placeholder: {loading}")
+    signals += art.shell
     if art.script_chars >= int(params["min_script_chars"]):
         signals.append(f"inline script: {art.script_chars} chars")
     loaders = [src for src in art.script_srcs if _CONTENT_SCRIPT.search(urlsplit(src).path)]
     signals += [f"script: {src}" for src in loaders[:5]]
     if art.ajax:
         signals.append("ajax call")
+    if not signals and len(main) < int(params["max_own_text"]):
+        signals += _template_only(site, page, len(main))
     return {"main_chars": len(main), "signals": signals} if signals else None
+
+
+def _template_only(site: Site, page: Page, own: int) -> list[str]:
+    """A page with (nearly) no text of its own, only the site template, and an app script (an external script
+    that is not analytics, a site badge or a common library) is a shell its script fills. Not a page of pictures."""
+    art = page.artifacts
+    assert art is not None
+    apps = [src for src in art.script_srcs if not _INERT_SCRIPT.search(src)]
+    if not apps:
+        return []
+    image_uses = site.image_uses
+    if any(link.tag == "img" and image_uses[link.target] <= 2 for link in site.outlinks.get(page.id, ())):
+        return []       # images of its own (a photo or a scanned notice): its content is not text
+    total = sum(len(b) for b in art.blocks)
+    return [f"template only: {own} of {total} characters are the page's own; scripts: {', '.join(apps[:3])}"]
 
 
 def check_js(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
@@ -161,7 +196,8 @@ JS = Rule(
     fix=Text("让内容管理系统在服务器端把办事指南和文章正文直接输出到 HTML 中（服务端渲染或静态化发布），脚本只用于交互增强。",
              "Have the CMS write the guide or article text into the HTML on the server (server rendering or "
              "static publishing); use scripts only to enhance."),
-    source="BD, G", check=check_js, params={"min_text": 100, "min_script_chars": 5000}, local=True,
+    source="BD, G", check=check_js, params={"min_text": 100, "min_script_chars": 5000, "max_own_text": 20},
+    local=True,
 )
 
 

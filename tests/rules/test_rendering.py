@@ -117,3 +117,84 @@ def test_attachment_only(tmp_path):
     assert set(found) == {s[0], s[1]}
     assert found[s[0]].evidence == {"attachments": [BASE + "files/bszn.pdf"], "elements": []}
     assert set(run_rule(site, "attachment-only", extensions=["doc"])) == set()
+
+
+NAV = ('<div class="header"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
+       '<li><a href="/bsfw/">办事服务</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>')
+FOOT = '<div class="footer"><p>主办单位：测试市人民政府办公室　地址：测试市人民路1号　联系电话：0870-3120000</p></div>'
+HM = ('<script>var _hmt = _hmt || [];(function() {var hm = document.createElement("script");'
+      'hm.src = "https://hm.baidu.com/hm.js?0123456789abcdef";var s = document.getElementsByTagName("script")[0];'
+      's.parentNode.insertBefore(hm, s);})();</script>')
+GA = ('<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST"></script><script>window.dataLayer = '
+      "window.dataLayer || [];function gtag(){dataLayer.push(arguments);}gtag('js', new Date());"
+      "gtag('config', 'G-TEST');</script>")
+CNZZ = '<script src="https://s4.cnzz.com/z_stat.php?id=1000000001&web_id=1000000001"></script>'
+
+
+def templated(body: str, h1: str | None = None, head: str = "") -> str:
+    """A page in the site template (navigation and footer on every page)."""
+    return page(h1=h1, head=head, body=NAV + body + FOOT + HM)
+
+
+def test_js_dependent_content_app_shells(tmp_path):
+    """Single-page-app shells in raw HTML: loading placeholders, mount points, inline app state, noscript warnings,
+    a page of template text with an app script; each names its signal. Near misses: analytics, a tracking pixel in
+    <noscript>, an #app wrapper that holds its text, a short page without scripts, a page of pictures, other <noscript> text and code."""
+    app = '<script src="/static/js/chunk-vendors.3f2a1c.js"></script><script src="/static/js/app.9b1e.js"></script>'
+    fire = {
+        # the trial's guide: a placeholder body and a script (thin-content and h1-missing fired, this did not)
+        "/bsfw/bszn/2015.html": templated('<div id="app" data-api="/api/guide/2015">加载中...</div>' + app),
+        "/loading": templated('<div class="box">正在加载，请稍候…</div>' + app, h1="社保查询"),
+        "/loading-en": templated("<p>Loading...</p>" + app, h1="社保查询"),
+        "/vue": templated('<div id="root" v-cloak>{{ guide.title }}<p>{{ guide.body }}</p></div>' + app),
+        "/ng": templated('<section ng-app="guide"><i class="spinner"></i></section>'),
+        "/react": templated('<div data-reactroot=""></div>'),
+        "/state": templated("<script>window.__INITIAL_STATE__={\"guide\":{\"id\":2015}};</script>", h1="指南"),
+        "/next": templated('<script id="__NEXT_DATA__" type="application/json">{"props":{}}</script>', h1="指南"),
+        "/nuxt": templated("<script>window.__NUXT__=(function(a){return {data:[a]}}(1));</script>", h1="指南"),
+        "/noscript": templated("<noscript>请启用 JavaScript 后浏览本页内容。</noscript>", h1="办事指南"),
+        "/noscript-en": templated("<noscript>You need to enable JavaScript to run this app.</noscript>", h1="Guide"),
+        "/template-only": templated('<div class="wrap"><div class="l"></div><div class="r"></div></div>' + app),
+    }
+    quiet = {
+        # analytics only (百度统计, CNZZ, Google Analytics, a 无障碍 toolbar, jQuery) on a page of template text
+        "/analytics": templated('<script src="/js/jquery-1.12.4.min.js"></script>' + CNZZ + GA
+                                + '<script src="https://wza.test.gov.cn/wza/wzaCore.js"></script>'),
+        # a tracking pixel in <noscript> on a short page
+        "/pixel": templated('<p>本事项已暂停受理，恢复时间另行通知。</p><noscript><img src="https://hm.baidu.com/hm.gif?si=1">'
+                            "</noscript>" + app, h1="暂停受理通知"),
+        # <noscript> text that asks for nothing; ASP.NET's __doPostBack is no app state
+        "/noscript-link": templated('<p>本栏目信息每周五更新，如有疑问请致电政务服务热线。</p><noscript>本站导航：<a href="/sitemap.html">'
+                                    "网站地图</a></noscript><script>function __doPostBack(t, a) {}</script>", h1="说明"),
+        # a site-wide notice that scripts only improve the page (usa.gov's), on a short page
+        "/noscript-better": templated("<p>Office hours: Monday to Friday, 9 am to 5 pm.</p><noscript>Please enable "
+                                      "JavaScript in your web browser; otherwise some parts of this site might not "
+                                      "work properly.</noscript><noscript>为获得更好的浏览体验，请启用JavaScript。</noscript>",
+                                      h1="Hours"),
+        # an #app wrapper that holds its (short) text, with the app's script
+        "/short-app": templated('<div id="app"><p>本站办事指南已全部迁移至省政务服务网，请前往新地址办理相关事项。</p></div>' + app,
+                                h1="迁移通知"),
+        "/long-app": templated('<div id="app">' + PROSE + "</div>" + app, h1="周末不打烊"),
+        # short but complete, no scripts at all
+        "/short": page(h1="联系我们", body=NAV + "<p>地址：测试市人民路1号，邮编：650000，电话：0870-3120000。</p>" + FOOT),
+        # a page of pictures (its own image) with the app script
+        "/photo": templated('<img src="/images/2026/photo-1103.jpg" alt="">' + app),
+    }
+    links = "".join(f'<a href="{path}">链接{i}</a>' for i, path in enumerate([*fire, *quiet]))
+    site = build_site(tmp_path, {"/": page(body=NAV + links + FOOT), **fire, **quiet})
+    found = run_rule(site, "js-dependent-content")
+    assert set(found) == set(fire)
+    signals = {path: found[path].evidence["signals"] for path in fire}
+    assert signals["/bsfw/bszn/2015.html"] == ["loading placeholder: 加载中...", "mount: div#app[data-api]"]
+    assert signals["/loading"] == ["loading placeholder: 正在加载，请稍候…"]
+    assert signals["/loading-en"] == ["loading placeholder: Loading..."]
+    assert signals["/vue"] == ["mount: div#root[v-cloak]"]
+    assert signals["/ng"] == ["mount: section[ng-app]"] and signals["/react"] == ["mount: div[data-reactroot]"]
+    assert (signals["/state"], signals["/next"], signals["/nuxt"]) == (
+        ["state: __INITIAL_STATE__"], ["state: __NEXT_DATA__"], ["state: __NUXT__"])
+    assert signals["/noscript"] == ["noscript: 请启用 JavaScript 后浏览本页内容。"]
+    assert signals["/noscript-en"] == ["noscript: You need to enable JavaScript to run this app."]
+    (template_only,) = signals["/template-only"]
+    assert template_only.startswith("template only: 0 of ") and "/static/js/chunk-vendors.3f2a1c.js" in template_only
+    # the template-only signal is bounded by its own parameter
+    assert "/template-only" not in run_rule(site, "js-dependent-content", max_own_text=0)
