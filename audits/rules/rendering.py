@@ -22,7 +22,7 @@ _CONTENT_SCRIPT = re.compile(r"(^|[/_.-])(guide|bszn|detail|render|loader?|api)(
 # 纠错, 无障碍), sharing buttons and common libraries.
 _INERT_SCRIPT = re.compile(
     r"hm\.baidu\.com|/hm\.js|cnzz\.com|umeng|google-analytics|googletagmanager|gtag/js|/ga\.js|/analytics\.js"
-    r"|51\.la|tajs\.qq\.com|zz\.bdstatic\.com|/push\.js|conac\.cn|kaipuyun|jiucuo|/wza|aria\.js|assist"
+    r"|51\.la|tajs\.qq\.com|zz\.bdstatic\.com|/push\.js|conac\.cn|kaipuyun|jiucuo|/wza|aria\.js|/assist|cniil"
     r"|bdshare|share\.baidu|jiathis|clarity\.ms|hotjar|matomo|piwik"
     r"|jquery|bootstrap|/layer(?:\.min)?\.js|swiper|superslide|modernizr|html5shiv|respond(?:\.min)?\.js"
     r"|polyfill|es5-shim|json2|laydate|lazyload", re.I)
