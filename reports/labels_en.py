@@ -163,6 +163,7 @@ EN.update({
 
 # Issue 13: the headline, the fixes (each said once, with its impact) and "not applicable".
 EN.update({
+    "settings_summary": "%s settings (click to show)",
     "not_applicable": "not applicable",
     "toc_fixes": "Fix first",
     "top_fixes": "Fix these first",
@@ -186,7 +187,7 @@ EN.update({
     "col_sample_urls": "Affected pages",
     "scores": "Category scores",
     "index_gate": "capped by the indexability gate",
-    "index_gate_hint": "%s without the indexability gate",
+    "index_gate_hint": "capped by the indexability gate (%s without it)",
     # plain-text sentences (reports/fixes.py); {named} fields for str.format
     "say": {
         "score": "This site scores {score}/100",

@@ -160,6 +160,7 @@ ZH.update({
 
 # Issue 13: the headline, the fixes (each said once, with its impact) and "not applicable".
 ZH.update({
+    "settings_summary": "%s 项（点击展开）",
     "not_applicable": "不适用",
     "toc_fixes": "先修复这些",
     "top_fixes": "先修复这些",
@@ -182,7 +183,7 @@ ZH.update({
     "col_sample_urls": "受影响的页面",
     "scores": "分类得分",
     "index_gate": "得分受收录门槛限制",
-    "index_gate_hint": "未计收录门槛时为 %s 分",
+    "index_gate_hint": "受收录门槛限制（未计时为 %s 分）",
     # plain-text sentences (reports/fixes.py); {named} fields for str.format
     "say": {
         "score": "本站得分 {score}/100",

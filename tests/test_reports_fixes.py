@@ -253,7 +253,7 @@ def test_index_shows_capped_score_and_not_applicable() -> None:
     cells = [[" ".join(td.text_content().split()) for td in row.xpath("./td")] for row in rows]
     assert [c[2] for c in cells] == ["8", "93", "不适用"]               # capped score, worst first, null last
     assert cells[2][3:8] == ["不适用"] * 5 and cells[0][7] == "5"
-    assert "未计收录门槛时为 83 分" in cells[0][1] and "收录门槛" not in cells[1][1]
+    assert "受收录门槛限制（未计时为 83 分）" in cells[0][1] and "收录门槛" not in cells[1][1]
 
 
 # --- Markdown and JUnit (govseo check) ------------------------------------------------------------------
