@@ -137,7 +137,7 @@ _EVIDENCE_SHAPES: list[Any] = [
 
 
 def make_large_result(pages: int = 50_000, findings: int = 100_000, services: int = 2_000,
-                      rules: int = 45, sections: int = 60) -> dict[str, Any]:
+                      rules: int = 45, sections: int = 60, fixes: int = 1_000) -> dict[str, Any]:
     """A synthetic result the size of a big provincial portal crawl, for the report-size budget."""
     rule_ids = [f"rule-{i:02}" for i in range(rules)]
     severities = ("error", "warning", "notice")
@@ -166,8 +166,14 @@ def make_large_result(pages: int = 50_000, findings: int = 100_000, services: in
                      "title": page_docs[i]["title"]} for i in range(services)]
     section_docs = [{"name": f"市第 {i} 局", "services": services // sections, "score": (i * 13) % 100,
                      "hard": i % 9, "hardest": f"第 {i} 项政务服务事项办理"} for i in range(sections)]
+    fix_docs = [{"id": f"{i:012x}", "rule": "broken-link", "severity": "error", "kind": "broken-target",
+                 "cause": f"链接到已失效的 {ROOT}old/{i}.html（404）", "cause_en": f"links to {ROOT}old/{i}.html (404)",
+                 "fix": f"修改或删除指向 {ROOT}old/{i}.html 的链接", "fix_en": f"Fix the links to {ROOT}old/{i}.html",
+                 "pages": pages // (i + 1), "services": services // (i + 1), "services_total": services,
+                 "template": i < 3, "target": f"{ROOT}old/{i}.html",
+                 "urls": [page_docs[(i * 20 + j) % pages]["url"] for j in range(20)]} for i in range(fixes)]
     return make_result(rules=rule_docs, findings=finding_docs, pages=page_docs, services=service_docs,
-                       sections=section_docs, crawl={**_RESULT["crawl"], "pages": pages})
+                       sections=section_docs, crawl={**_RESULT["crawl"], "pages": pages}, fixes=fix_docs)
 
 
 # --- issue 13: site gates and fixes (findings grouped by cause) ----------------------------------------

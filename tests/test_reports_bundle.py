@@ -113,6 +113,9 @@ def test_large_crawl_report_stays_under_10_mb(tmp_path: Path) -> None:
     assert "仅显示前 500 个页面（共 50000 个）" in html
     assert "另有 1500 项未显示，完整列表见 services.csv。" in html
     assert "另有 2172 条，见 findings.csv" in html  # 100000 / 45 rules, 50 rows each shown
+    assert "另有 700 项未显示，见 fixes.csv。" in html and html.count('class="topfix ') == 5
+    with open(paths[4], encoding="utf-8-sig") as handle:
+        assert sum(1 for _ in handle) == 1_001
     with open(paths[1], encoding="utf-8-sig") as handle:
         assert sum(1 for _ in handle) == 100_001
     assert elapsed < 60
