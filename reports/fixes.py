@@ -61,14 +61,25 @@ def gates_of(site: Any) -> list[dict[str, Any]]:
     return out
 
 
+_SENTENCE_END = "。.！!；;，, \t\n\uff0e"  # \uff0e: the full-width full stop
+
+
 def fix_text(fix: dict[str, Any], lang: str) -> str:
-    """The action alone, in ``lang`` (English falls back to the zh text, then to the cause or the rule id)."""
+    """The action alone, in ``lang`` (English falls back to the zh text, then to the cause or the rule id),
+    without a closing full stop, so that its impact can follow ("…noindex：影响 2 个页面")."""
     english = fix.get("fix_en") if lang == "en" else ""
-    return english or fix.get("fix") or cause_text(fix, lang) or fix.get("rule") or ""
+    return (english or fix.get("fix") or cause_text(fix, lang) or fix.get("rule") or "").rstrip(_SENTENCE_END)
 
 
 def cause_text(fix: dict[str, Any], lang: str) -> str:
     return (fix.get("cause_en") if lang == "en" else "") or fix.get("cause") or ""
+
+
+def _inline(text: str, lang: str) -> str:
+    """A cause said inside an English sentence: "Page is blocked …" -> "page is blocked …" (not "URL …")."""
+    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text.rstrip(_SENTENCE_END)
 
 
 def _n(number: int) -> str:
@@ -162,7 +173,7 @@ def headline(site: Any, fixes: list[dict[str, Any]], services: int, hard: int, l
         clause = _gate_clause(gate, say)
         cause = _gate_cause(fixes)
         if cause is not None and cause_text(cause, lang):
-            clause += say["gate_cause"].format(cause=cause_text(cause, lang))
+            clause += say["gate_cause"].format(cause=_inline(cause_text(cause, lang), lang))
     else:
         if score is not None:
             opening += say["grade"].format(grade=t["grades"][grade(score)].lower())
@@ -178,7 +189,7 @@ def headline(site: Any, fixes: list[dict[str, Any]], services: int, hard: int, l
             clause += say["weakest"].format(category=weakest[0], score=weakest[1])
         top = fixes[0] if fixes else None
         if top is not None and cause_text(top, lang) and (score is None or score < 90 or top["severity"] == "error"):
-            clause += say["main_problem"].format(cause=cause_text(top, lang))
+            clause += say["main_problem"].format(cause=_inline(cause_text(top, lang), lang))
     note = ""
     uncapped = score_of(site.get("score_uncapped"))
     if gate is not None and gate["binding"] and uncapped is not None and uncapped != score:

@@ -255,7 +255,7 @@ def test_scorecard_opens_with_headline_and_top_fixes(browser: Any, hostile_resul
         expected = (f"本站得分 8/100：全站 {pages} 个页面都不能被搜索引擎收录，首要原因是网站模板中的 "
                     '<meta name="robots" content="noindex">。' if lang == "zh" else
                     f"This site scores 8/100: none of its {pages} pages can be indexed by search engines; the main "
-                    'cause is <meta name="robots" content="noindex"> in the site template.')
+                    'cause: <meta name="robots" content="noindex"> in the site template.')
         assert headline.is_visible() and headline.inner_text() == expected
         assert page.locator("p.headline-note").inner_text() == ("未计收录门槛时为 83 分" if lang == "zh"
                                                                 else "83 without the indexability gate")

@@ -34,12 +34,12 @@ from reports.markdown import markdown_summary
 
 HEADLINES = {
     ("noindex", "zh"): f"本站得分 8/100：全站 1,451 个页面都不能被搜索引擎收录，首要原因是网站模板中的 {NOINDEX_META}。",
-    ("noindex", "en"): "This site scores 8/100: none of its 1,451 pages can be indexed by search engines; the main cause "
-                       f"is {NOINDEX_META} in the site template.",
+    ("noindex", "en"): "This site scores 8/100: none of its 1,451 pages can be indexed by search engines; the main cause: "
+                       f"{NOINDEX_META} in the site template.",
     ("partial", "zh"): "本站得分 40/100：1,451 个页面中有 971 个不能被搜索引擎收录（只有 33% 可以收录），"
                        "首要原因是robots.txt 规则 Disallow: /zwgk/。",
     ("partial", "en"): "This site scores 40/100: 971 of its 1,451 pages cannot be indexed by search engines (only 33% "
-                       "can); the main cause is the robots.txt rule Disallow: /zwgk/.",
+                       "can); the main cause: the robots.txt rule Disallow: /zwgk/.",
     ("healthy", "zh"): "本站得分 93/100（良好）：全部 18 个办事指南都能通过搜索引擎找到。",
     ("healthy", "en"): "This site scores 93/100 (good): all 18 of its service guides can be found through search engines.",
 }
@@ -306,3 +306,19 @@ def test_junit_carries_fixes_without_changing_pass_fail() -> None:
     ET.fromstring(ET.tostring(junit_tree(_check(_hostile_result())), encoding="unicode"))   # well-formed
     props = {p.get("name"): p.get("value") for p in next(iter(without)).find("properties")}
     assert list(props) == ["headline"]
+
+
+def test_real_world_wording_reads_as_one_sentence() -> None:
+    """Fix texts that end with a full stop and English causes that start with a capital (rule titles)."""
+    fix = make_fix("noindex", "删除 meta robots 中的 noindex。", 2, 2, 30, fix_en="Remove noindex.",
+                   cause="页面禁止搜索引擎收录（noindex）", cause_en="Page is blocked from indexing (noindex)")
+    assert fix_sentence(fixes_of({"fixes": [fix]})[0], "zh") == "删除 meta robots 中的 noindex：影响 2 个页面、2 个办事指南"
+    assert fix_sentence(fixes_of({"fixes": [fix]})[0], "en") == "Remove noindex: affects 2 pages, 2 service guides"
+    result = make_partial_result()
+    result["fixes"] = [fix]
+    result["site"]["gates"] = [make_gate("services-indexable", 23, 30, 79, True)]
+    assert result_headline(result, "en")["text"] == ("This site scores 40/100: 7 of its 30 service guides cannot be "
+                                                     "indexed by search engines (only 76% can); the main cause: "
+                                                     "page is blocked from indexing (noindex).")
+    fix["cause_en"] = "URL answers 404."
+    assert result_headline(result, "en")["text"].endswith("the main cause: URL answers 404.")
