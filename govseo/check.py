@@ -106,7 +106,7 @@ class CheckReport:
     has_baseline: bool
     version: str = ""
     site: dict[str, Any] = field(default_factory=dict)        # the current result's site (score, gates, categories)
-    fixes: list[dict[str, Any]] = field(default_factory=list)  # the current result's fixes, most impact first
+    fixes: Any = field(default_factory=list)   # the current result's fixes (a list or Spool), most impact first
 
     @property
     def failures(self) -> list[Item]:
@@ -221,7 +221,7 @@ def compare(current: dict[str, Any], baseline: dict[str, Any] | None, assertions
     return CheckReport(new, fixed, unchanged, unchecked, services, items, {**levels, **assertions.levels},
                        base["site"].get("score"), site_after, str(current["site"].get("url") or ""),
                        baseline is not None, str((current.get("tool") or {}).get("version") or ""),
-                       current["site"], current["fixes"] if isinstance(current.get("fixes"), list) else [])
+                       current["site"], current["fixes"] if is_rows(current.get("fixes")) else [])
 
 
 def _services(cur: dict[str, dict[str, Any]], base: dict[str, dict[str, Any]], names: dict[str, str],

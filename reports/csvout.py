@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from govseo.fileio import atomic_open
-from reports.fixes import cause_text, fix_text, fixes_of
+from reports.fixes import cause_text, fix_text, iter_fixes
 from reports.i18n import normalise_lang
 from reports.services_view import service_fixes, service_order
 from reports.streams import sorted_stream
@@ -143,7 +143,7 @@ def iter_fixes_rows(result: dict[str, Any], lang: str = "zh") -> Iterator[list[s
 
     ``fix`` and ``cause`` in ``lang`` (English falls back to zh); the sample URLs are joined with " | "."""
     lang = normalise_lang(lang)
-    for fix in fixes_of(result):
+    for fix in iter_fixes(result):
         cells = [fix["rule"], fix["severity"], fix["kind"], fix["template"], fix["pages"], fix["services"],
                  fix["target"], fix_text(fix, lang), cause_text(fix, lang), " | ".join(fix["urls"])]
         yield [neutralise(cell) for cell in cells]

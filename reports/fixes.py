@@ -9,6 +9,8 @@ Older result documents have no ``fixes`` and no ``site.gates``: both read as emp
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from reports.i18n import labels, normalise_lang
@@ -30,21 +32,50 @@ def _count(value: Any) -> int:
     return max(0, number) if number is not None else 0
 
 
+def _normalised(fix: dict[str, Any]) -> dict[str, Any]:
+    urls = fix.get("urls")
+    return {
+        "id": text(fix.get("id")), "rule": text(fix.get("rule")), "severity": text(fix.get("severity")),
+        "kind": text(fix.get("kind")) or "rule", "template": fix.get("template") is True,
+        "pages": _count(fix.get("pages")), "services": _count(fix.get("services")),
+        "services_total": _count(fix.get("services_total")), "target": text(fix.get("target")),
+        "urls": [text(u) for u in urls[:URLS_CAP] if u is not None] if isinstance(urls, list) else [],
+        "fix": text(fix.get("fix")), "fix_en": text(fix.get("fix_en")),
+        "cause": text(fix.get("cause")), "cause_en": text(fix.get("cause_en")),
+    }
+
+
+def iter_fixes(result: Any) -> Iterator[dict[str, Any]]:
+    """The fixes of ``result`` (a list or a ``Spool``) in document order, most impact first, one at a time,
+    each with every field present; nothing for an older document without ``fixes``."""
+    for fix in rows(dict_of(result).get("fixes")):
+        yield _normalised(fix)
+
+
 def fixes_of(result: Any) -> list[dict[str, Any]]:
-    """The fixes of ``result`` in document order (most impact first), each with every field present."""
-    out = []
-    for fix in dicts(dict_of(result).get("fixes")):
-        urls = fix.get("urls")
-        out.append({
-            "id": text(fix.get("id")), "rule": text(fix.get("rule")), "severity": text(fix.get("severity")),
-            "kind": text(fix.get("kind")) or "rule", "template": fix.get("template") is True,
-            "pages": _count(fix.get("pages")), "services": _count(fix.get("services")),
-            "services_total": _count(fix.get("services_total")), "target": text(fix.get("target")),
-            "urls": [text(u) for u in urls[:URLS_CAP] if u is not None] if isinstance(urls, list) else [],
-            "fix": text(fix.get("fix")), "fix_en": text(fix.get("fix_en")),
-            "cause": text(fix.get("cause")), "cause_en": text(fix.get("cause_en")),
-        })
-    return out
+    """``iter_fixes`` as a list (for short documents and tests; the renderers read ``read_fixes``)."""
+    return list(iter_fixes(result))
+
+
+@dataclass
+class Fixes:
+    """What a renderer needs of the fixes, read in one pass with ``keep`` of them in memory."""
+
+    kept: list[dict[str, Any]]          # the first ``keep`` fixes
+    total: int                          # how many fixes there are
+    gating: dict[str, Any] | None       # the first fix of a rule that gates indexing (GATING_RULES), anywhere
+
+
+def read_fixes(result: Any, keep: int) -> Fixes:
+    kept: list[dict[str, Any]] = []
+    total, gating = 0, None
+    for fix in iter_fixes(result):
+        total += 1
+        if total <= keep:
+            kept.append(fix)
+        if gating is None and fix["rule"] in GATING_RULES:
+            gating = fix
+    return Fixes(kept, total, gating)
 
 
 def gates_of(site: Any) -> list[dict[str, Any]]:
@@ -111,10 +142,6 @@ def fix_sentence(fix: dict[str, Any], lang: str) -> str:
     return fix_text(fix, lang) + (labels(lang)["say"]["impact_lead"] + impact if impact else "")
 
 
-def _gate_cause(fixes: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return next((f for f in fixes if f["rule"] in GATING_RULES), fixes[0] if fixes else None)
-
-
 def headline_gate(site: dict[str, Any], gates: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The gate the headline speaks of: the binding one, else one that holds the score at its cap anyway.
 
@@ -155,12 +182,13 @@ def service_counts(result: dict[str, Any]) -> tuple[int, int]:
     return services, hard
 
 
-def headline(site: Any, fixes: list[dict[str, Any]], services: int, hard: int, lang: str,
+def headline(site: Any, fixes: Fixes, services: int, hard: int, lang: str,
              categories: list[tuple[str, int | None]] | None = None) -> dict[str, str]:
     """The scorecard's first sentence and its secondary note (the uncapped score, or "").
 
-    ``site``: the result's ``site`` object; ``fixes``: ``fixes_of(result)``; ``services``/``hard``: from
-    ``service_counts``; ``categories``: (label, score) pairs in display order, for the weakest category.
+    ``site``: the result's ``site`` object; ``fixes``: ``read_fixes(result, n)`` (n >= 1); ``services``/``hard``:
+    from ``service_counts``; ``categories``: (label, score) pairs in display order, for the weakest category.
+    The cause named for a gate is the first fix of a gating rule (noindex, robots-blocked, ...), else the first fix.
     """
     lang = normalise_lang(lang)
     t = labels(lang)
@@ -171,7 +199,7 @@ def headline(site: Any, fixes: list[dict[str, Any]], services: int, hard: int, l
     opening = say["score"].format(score=score) if score is not None else say["score_na"]
     if gate is not None:
         clause = _gate_clause(gate, say)
-        cause = _gate_cause(fixes)
+        cause = fixes.gating or (fixes.kept[0] if fixes.kept else None)
         if cause is not None and cause_text(cause, lang):
             clause += say["gate_cause"].format(cause=_inline(cause_text(cause, lang), lang))
     else:
@@ -187,7 +215,7 @@ def headline(site: Any, fixes: list[dict[str, Any]], services: int, hard: int, l
         weakest = min(scored, key=lambda c: c[1]) if scored else None
         if weakest is not None and weakest[1] < 90:
             clause += say["weakest"].format(category=weakest[0], score=weakest[1])
-        top = fixes[0] if fixes else None
+        top = fixes.kept[0] if fixes.kept else None
         if top is not None and cause_text(top, lang) and (score is None or score < 90 or top["severity"] == "error"):
             clause += say["main_problem"].format(cause=_inline(cause_text(top, lang), lang))
     note = ""
@@ -204,7 +232,7 @@ def result_headline(result: Any, lang: str) -> dict[str, str]:
     categories = dict_of(dict_of(result.get("site")).get("categories"))
     pairs = [(t["categories"].get(k, k), score_of(v)) for k, v in categories.items()]
     services, hard = service_counts(result)
-    return headline(result.get("site"), fixes_of(result), services, hard, lang, pairs)
+    return headline(result.get("site"), read_fixes(result, 1), services, hard, lang, pairs)
 
 
 def check_headline(report: Any, lang: str) -> dict[str, str]:
@@ -214,4 +242,4 @@ def check_headline(report: Any, lang: str) -> dict[str, str]:
     pairs = [(t["categories"].get(k, k), score_of(v)) for k, v in dict_of(site.get("categories")).items()]
     current = [d.after for d in getattr(report, "services", []) if d.after is not None]
     hard = sum(1 for score in current if score_of(score) is not None and score_of(score) < HARD_BELOW)
-    return headline(site, fixes_of({"fixes": getattr(report, "fixes", [])}), len(current), hard, lang, pairs)
+    return headline(site, read_fixes({"fixes": getattr(report, "fixes", [])}, 1), len(current), hard, lang, pairs)

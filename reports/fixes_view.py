@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.fixes import TOP_FIXES, cause_text, fix_text, fixes_of, headline, impact_text, service_counts
+from reports.fixes import TOP_FIXES, cause_text, fix_text, headline, impact_text, read_fixes, service_counts
 from reports.values import severity_rank
 
 FIXES_CAP = 300  # rows of the full fixes table; every fix is in fixes.csv
@@ -31,10 +31,10 @@ def _item(number: int, fix: dict[str, Any], lang: str, t: dict[str, Any]) -> dic
 def fixes_view(result: dict[str, Any], lang: str, t: dict[str, Any],
                categories: list[dict[str, Any]]) -> dict[str, Any]:
     """The headline (sentence and note), the top fixes and the (capped) full list of fixes."""
-    fixes = fixes_of(result)
+    fixes = read_fixes(result, max(FIXES_CAP, TOP_FIXES, 1))     # one pass; the rest stay in fixes.csv
     services, hard = service_counts(result)
     said = headline(result.get("site"), fixes, services, hard, lang,
                     [(c["label"], c["score"]) for c in categories])
-    items = [_item(number, fix, lang, t) for number, fix in enumerate(fixes[:FIXES_CAP], 1)]
-    return {"headline": said["text"], "note": said["note"], "top": items[:TOP_FIXES], "all": items,
-            "total": len(fixes), "more": max(0, len(fixes) - FIXES_CAP)}
+    items = [_item(number, fix, lang, t) for number, fix in enumerate(fixes.kept, 1)]
+    return {"headline": said["text"], "note": said["note"], "top": items[:TOP_FIXES], "all": items[:FIXES_CAP],
+            "total": fixes.total, "more": max(0, fixes.total - FIXES_CAP)}

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from govseo.check import CheckReport, Item, clean_text, item_line
 from govseo.fileio import atomic_open
-from reports.fixes import TOP_FIXES, check_headline, fix_sentence, fixes_of
+from reports.fixes import TOP_FIXES, check_headline, fix_sentence, read_fixes
 
 _SERVICE_KINDS = ("score-drop", "new-gate", "min-service-score", "missing-service")
 _MAX_URLS = 20
@@ -80,18 +80,19 @@ def _fixes(suite: ET.Element, report: CheckReport, lang: str) -> list[str]:
     headline = clean_text(said["text"], 2000) + (f" ({clean_text(said['note'])})" if said["note"] else "")
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="headline", value=headline)
-    fixes = fixes_of({"fixes": report.fixes})
+    read = read_fixes({"fixes": report.fixes}, TOP_FIXES)
+    fixes = read.kept
     lines = [headline]
     if fixes:
         lines.append(words["first"])
-    for number, fix in enumerate(fixes[:TOP_FIXES], 1):
+    for number, fix in enumerate(fixes, 1):
         text = clean_text(fix_sentence(fix, lang), 1000) + (" " + words["template"] if fix["template"] else "")
         if fix["target"]:
             text += f" {words['target']}{clean_text(fix['target'], 2000)}"
         ET.SubElement(properties, "property", name=f"fix.{number}", value=text)
         lines.append(f"{number}. {text}")
-    if len(fixes) > TOP_FIXES:
-        lines.append(words["more"].format(n=len(fixes) - TOP_FIXES))
+    if read.total > TOP_FIXES:
+        lines.append(words["more"].format(n=read.total - TOP_FIXES))
     return lines
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from govseo.check import CheckReport, clean_text, item_text
 from govseo.fileio import atomic_open
-from reports.fixes import TOP_FIXES, check_headline, fix_text, fixes_of, impact_text
+from reports.fixes import TOP_FIXES, check_headline, fix_text, impact_text, read_fixes
 
 _LABELS: dict[str, dict[str, str]] = {
     "zh": {"passed": "✅ 通过", "failed": "❌ 未通过", "baseline": "基线", "current": "本次", "site": "站点得分",
@@ -93,17 +93,18 @@ def _fixes(report: CheckReport, lang: str, t: dict[str, str]) -> list[str]:
     lang = "en" if lang == "en" else "zh"
     said = check_headline(report, lang)
     lines = [md(said["text"]) + (f" <sub>{md(said['note'])}</sub>" if said["note"] else ""), ""]
-    fixes = fixes_of({"fixes": report.fixes})
+    read = read_fixes({"fixes": report.fixes}, TOP_FIXES)
+    fixes = read.kept
     if not fixes:
         return lines
     lines += [f"#### {t['fix_first']}", ""]
-    for number, fix in enumerate(fixes[:TOP_FIXES], 1):
+    for number, fix in enumerate(fixes, 1):
         impact = impact_text(fix, lang)
         extra = ([t["template"]] if fix["template"] else []) + ([code(fix["target"])] if fix["target"] else [])
         lines.append(f"{number}. **{md(fix_text(fix, lang))}**" + (md(t["lead"] + impact) if impact else "")
                      + "".join(t["sep"] + e for e in extra))
-    if len(fixes) > TOP_FIXES:
-        lines += ["", t["fixes_more"].format(n=len(fixes) - TOP_FIXES)]
+    if read.total > TOP_FIXES:
+        lines += ["", t["fixes_more"].format(n=read.total - TOP_FIXES)]
     return [*lines, ""]
 
 

@@ -322,3 +322,19 @@ def test_real_world_wording_reads_as_one_sentence() -> None:
                                                      "page is blocked from indexing (noindex).")
     fix["cause_en"] = "URL answers 404."
     assert result_headline(result, "en")["text"].endswith("the main cause: URL answers 404.")
+
+
+def test_fixes_read_from_result_json_as_a_stream(tmp_path: Path) -> None:
+    """result.json's fixes are read into a Spool (like findings): every output equals the one from lists."""
+    from govseo.resultfile import read_result, write_result
+    from govseo.spool import Spool
+
+    result = make_noindex_result()
+    write_result(result, tmp_path / "result.json")
+    spooled = read_result(tmp_path / "result.json")
+    assert isinstance(spooled["fixes"], Spool)
+    for lang in ("zh", "en"):
+        assert render_html(spooled, lang) == render_html(result, lang)
+        assert list(iter_fixes_rows(spooled, lang)) == list(iter_fixes_rows(result, lang))
+        assert markdown_summary(_check(spooled), lang) == markdown_summary(_check(result), lang)
+        assert ET.tostring(junit_tree(_check(spooled), lang)) == ET.tostring(junit_tree(_check(result), lang))
