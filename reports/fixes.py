@@ -148,7 +148,7 @@ def headline_gate(site: dict[str, Any], gates: list[dict[str, Any]]) -> dict[str
     A gate is not binding when the score is already below its cap (a site whose every page is noindex may
     also score 5 without the gate): it is still the truth about the site, so it is said.
     """
-    binding = next((g for g in gates if g["binding"]), None)
+    binding = next((g for g in gates if g["binding"] and g["total"]), None)
     if binding is not None:
         return binding
     score = score_of(site.get("score"))
@@ -205,7 +205,9 @@ def headline(site: Any, fixes: Fixes, services: int, hard: int, lang: str,
     else:
         if score is not None:
             opening += say["grade"].format(grade=t["grades"][grade(score)].lower())
-        if services and hard:
+        if services and hard >= services:
+            clause = say["services_all_hard"].format(total=_n(services))
+        elif services and hard:
             clause = say["services_hard"].format(total=_n(services), hard=_n(hard))
         elif services:
             clause = say["services_ok"].format(total=_n(services))

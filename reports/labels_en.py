@@ -204,6 +204,7 @@ EN.update({
         "gate_cause": "; the main cause: {cause}",
         "share_tiny": "less than 1%",
         "services_hard": "{hard} of its {total} service guides are hard to find through search engines",
+        "services_all_hard": "all {total} of its service guides are hard to find through search engines",
         "services_ok": "all {total} of its service guides can be found through search engines",
         "services_none": "no service guides were identified (findability not applicable)",
         "weakest": "; the weakest category is {category} ({score})",

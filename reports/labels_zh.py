@@ -199,6 +199,7 @@ ZH.update({
         "gate_cause": "，首要原因是{cause}",
         "share_tiny": "不到 1%",
         "services_hard": "{total} 个办事指南中有 {hard} 个难以通过搜索引擎找到",
+        "services_all_hard": "全部 {total} 个办事指南都难以通过搜索引擎找到",
         "services_ok": "全部 {total} 个办事指南都能通过搜索引擎找到",
         "services_none": "没有识别出办事指南（可找到性不适用）",
         "weakest": "，最弱的是“{category}”（{score} 分）",

@@ -101,6 +101,12 @@ def test_headline_services_gate_and_hard_services() -> None:
     said = result_headline(result, "zh")["text"]
     assert said.startswith("本站得分 76/100（需改进）：18 个办事指南中有 7 个难以通过搜索引擎找到，最弱的是“可收录性”（35 分）")
     assert said.endswith("，首要问题是robots.txt 规则 Disallow: /zwgk/。")
+    result["services"] = [{**s, "score": 10} for s in result["services"]]
+    assert result_headline(result, "zh")["text"].startswith("本站得分 76/100（需改进）：全部 18 个办事指南都难以通过搜索引擎找到，")
+    assert result_headline(result, "en")["text"].startswith(
+        "This site scores 76/100 (needs improvement): all 18 of its service guides are hard to find")
+    result["site"]["gates"] = [make_gate("pages-indexable", 0, 0, 10, True)]     # nothing to judge: not said
+    assert "收录" not in result_headline(result, "zh")["text"].split("，")[0]
 
 
 def test_null_site_score_is_not_applicable() -> None:
