@@ -105,6 +105,8 @@ class CheckReport:
     site_url: str
     has_baseline: bool
     version: str = ""
+    site: dict[str, Any] = field(default_factory=dict)        # the current result's site (score, gates, categories)
+    fixes: Any = field(default_factory=list)   # the current result's fixes (a list or Spool), most impact first
 
     @property
     def failures(self) -> list[Item]:
@@ -218,7 +220,8 @@ def compare(current: dict[str, Any], baseline: dict[str, Any] | None, assertions
     items.sort(key=lambda i: i.level != "error")    # failures first, otherwise in order
     return CheckReport(new, fixed, unchanged, unchecked, services, items, {**levels, **assertions.levels},
                        base["site"].get("score"), site_after, str(current["site"].get("url") or ""),
-                       baseline is not None, str((current.get("tool") or {}).get("version") or ""))
+                       baseline is not None, str((current.get("tool") or {}).get("version") or ""),
+                       current["site"], current["fixes"] if is_rows(current.get("fixes")) else [])
 
 
 def _services(cur: dict[str, dict[str, Any]], base: dict[str, dict[str, Any]], names: dict[str, str],

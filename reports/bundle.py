@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from govseo.fileio import atomic_open
-from reports.csvout import write_findings_csv, write_pages_csv, write_services_csv
+from reports.csvout import write_findings_csv, write_fixes_csv, write_pages_csv, write_services_csv
 from reports.html import render_index, write_html
 from reports.i18n import normalise_lang
 from reports.index import site_dirs, site_key
 
-REPORT_FILES: tuple[str, ...] = ("report.html", "findings.csv", "pages.csv", "services.csv")
+REPORT_FILES: tuple[str, ...] = ("report.html", "findings.csv", "pages.csv", "services.csv", "fixes.csv")
 
 
 def write_site(result: dict[str, Any], out_dir: str | os.PathLike[str], lang: str = "zh",
                history: list[dict[str, Any]] | None = None) -> list[Path]:
-    """Write report.html, findings.csv, pages.csv and services.csv for one result into ``out_dir``."""
+    """Write report.html, findings.csv, pages.csv, services.csv and fixes.csv for one result into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / name for name in REPORT_FILES]
@@ -28,6 +28,7 @@ def write_site(result: dict[str, Any], out_dir: str | os.PathLike[str], lang: st
     write_findings_csv(result, paths[1], lang=lang)
     write_pages_csv(result, paths[2])
     write_services_csv(result, paths[3], lang=lang)
+    write_fixes_csv(result, paths[4], lang=lang)
     return paths
 
 
@@ -41,9 +42,9 @@ def write_report(results: list[dict[str, Any]], out_dir: str | os.PathLike[str],
                  history: list[dict[str, Any]] | None = None) -> list[Path]:
     """Write the report files and return their paths, in the order written.
 
-    One result: ``out_dir``/{report.html, findings.csv, pages.csv, services.csv}; every ``history``
+    One result: ``out_dir``/{report.html, findings.csv, pages.csv, services.csv, fixes.csv}; every ``history``
     document is taken as an earlier crawl of that site (trend section).
-    Several results: the same four files in ``out_dir/<site>/`` per result (``<site>`` from the host,
+    Several results: the same five files in ``out_dir/<site>/`` per result (``<site>`` from the host,
     made unique), each with the history documents of its own site, then ``out_dir/index.html``
     ranking the sites. ``lang`` is "zh" (default) or "en"; ValueError for another or for no results.
     """

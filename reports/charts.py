@@ -53,22 +53,23 @@ def column_chart(labels: list[str], series: list[tuple[str, str, list[int]]], he
             "label_y": height - 10}
 
 
-def bar_rows(rows: list[tuple[str, int, str]], percent: bool = True) -> dict[str, Any]:
+def bar_rows(rows: list[tuple[str, int | None, str]], percent: bool = True, na: str = "") -> dict[str, Any]:
     """Horizontal bars, one per ``(label, value, css_class)``, scaled to the largest value.
 
-    ``percent``: also print each value's share of the total (off for scores).
+    ``percent``: also print each value's share of the total (off for scores). A None value (a score that
+    does not apply) draws no bar and prints ``na`` instead of a number.
     """
-    label_w, value_w = 150, 70
+    label_w, value_w = 150, 90
     plot_w = WIDTH - label_w - value_w
-    top = max((value for _, value, _ in rows), default=0) or 1
-    total = sum(value for _, value, _ in rows)
+    top = max((value or 0 for _, value, _ in rows), default=0) or 1
+    total = sum(value or 0 for _, value, _ in rows)
     out = []
     for i, (label, value, css) in enumerate(rows):
-        w = plot_w * value / top
-        out.append({"label": label, "value": value, "css": css, "pct": _pct(value, total),
+        w = plot_w * (value or 0) / top
+        out.append({"label": label, "value": value, "css": css, "pct": _pct(value or 0, total),
                     "y": i * BAR_H + 2, "w": round(max(w, 1.0 if value else 0.0), 1)})
     return {"width": WIDTH, "height": len(rows) * BAR_H + 4, "x": label_w, "value_x": label_w + plot_w + 6,
-            "rows": out, "total": total, "percent": percent}
+            "rows": out, "total": total, "percent": percent, "na": na}
 
 
 def stacked_rows(rows: list[tuple[str, list[tuple[str, str, int]]]]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""CSV exports of a result document: findings.csv, pages.csv and services.csv.
+"""CSV exports of a result document: findings.csv, pages.csv, services.csv and fixes.csv.
 
 Files are UTF-8 with a BOM (``utf-8-sig``) so Excel opens Chinese text
 correctly, and every cell is neutralised against CSV/formula injection.
@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from govseo.fileio import atomic_open
+from reports.fixes import cause_text, fix_text, iter_fixes
 from reports.i18n import normalise_lang
 from reports.services_view import service_fixes, service_order
 from reports.streams import sorted_stream
@@ -29,6 +30,9 @@ PAGES_COLUMNS: tuple[str, ...] = (
 SERVICES_COLUMNS: tuple[str, ...] = (
     "rank", "score", "name", "section", "url", "reasons", "reason_titles", "fixes", "queries",
     "everyday_missing", "indexable", "depth", "title",
+)
+FIXES_COLUMNS: tuple[str, ...] = (
+    "rule", "severity", "kind", "template", "pages", "services", "target", "fix", "cause", "sample_urls",
 )
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by
@@ -132,6 +136,22 @@ def services_rows(result: dict[str, Any], lang: str = "zh") -> list[list[str]]:
 def write_services_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
     """Write services.csv (every service, uncapped) atomically; returns the number of data rows."""
     return _write(path, SERVICES_COLUMNS, iter_services_rows(result, lang))
+
+
+def iter_fixes_rows(result: dict[str, Any], lang: str = "zh") -> Iterator[list[str]]:
+    """The neutralised CSV rows (without the header) of every fix, most impact first (the document's order).
+
+    ``fix`` and ``cause`` in ``lang`` (English falls back to zh); the sample URLs are joined with " | "."""
+    lang = normalise_lang(lang)
+    for fix in iter_fixes(result):
+        cells = [fix["rule"], fix["severity"], fix["kind"], fix["template"], fix["pages"], fix["services"],
+                 fix["target"], fix_text(fix, lang), cause_text(fix, lang), " | ".join(fix["urls"])]
+        yield [neutralise(cell) for cell in cells]
+
+
+def write_fixes_csv(result: dict[str, Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    """Write fixes.csv (every fix; none for a result without fixes) atomically; returns the number of rows."""
+    return _write(path, FIXES_COLUMNS, iter_fixes_rows(result, lang))
 
 
 def _write(path: str | os.PathLike[str], header: tuple[str, ...], data: Iterable[list[str]]) -> int:

@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reports.charts import bar_rows
+from reports.fixes import gates_of
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
-from reports.values import count, dict_of, grade, int_of, moment, rows, score_of, text
+from reports.values import HARD_BELOW, count, dict_of, grade, int_of, moment, rows, score_of, text
 
-HARD_BELOW = 60  # a service scoring below this counts as hard to find (as in the league table)
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
 
@@ -57,11 +57,13 @@ def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
         value = score_of(service.get("score"))
         hard += value is not None and value < HARD_BELOW
     categories = dict_of(site.get("categories"))
-    score = score_of(site.get("score"))
+    score = score_of(site.get("score"))       # the score after the gates' cap (schema: site.score)
     pages = int_of(crawl.get("pages"))
+    gate = any(g["binding"] for g in gates_of(site))
+    uncapped = score_of(site.get("score_uncapped")) if gate else None
     return {
         "name": text(site.get("name")) or site_key(result), "url": text(site.get("url")), "href": href,
-        "score": score, "grade": grade(score),
+        "score": score, "grade": grade(score), "gate": gate, "uncapped": uncapped if uncapped != score else None,
         "categories": [{"score": score_of(categories.get(k)), "grade": grade(score_of(categories.get(k)))}
                        for k in CATEGORIES],
         "counts": counts, "pages": pages if pages is not None else count(result.get("pages")),
@@ -78,8 +80,8 @@ def index_context(results: list[dict[str, Any]], hrefs: list[str], lang: str = "
     rows.sort(key=lambda r: (r["score"] is None, r["score"] or 0, r["name"]))
     for place, row in enumerate(rows, 1):
         row["place"] = place
-    chart = bar_rows([(r["name"][:12] + ("…" if len(r["name"]) > 12 else ""), r["score"] or 0, f"s-{r['grade']}")
-                      for r in rows[:60]], percent=False)
+    chart = bar_rows([(r["name"][:12] + ("…" if len(r["name"]) > 12 else ""), r["score"], f"s-{r['grade']}")
+                      for r in rows[:60]], percent=False, na=t["not_applicable"])
     versions = {text(dict_of(dict_of(r).get("tool")).get("version")) for r in results} - {""}
     return {"lang": lang, "t": t, "rows": rows, "chart": chart,
             "category_labels": [t["categories"][k] for k in CATEGORIES],

@@ -6,6 +6,10 @@ i.e. each rule whose level is warn or error; it fails when the rule has new find
 ``max-service-drop``, a new gate failure, a score below ``min-service-score`` or the service's absence).
 Failure messages name the URLs; warnings go to ``system-out``. Crawled text is stripped of characters
 XML 1.0 cannot hold, and ElementTree escapes the rest.
+
+The scorecard's headline and its top fixes (each said once, with its impact) ride along without changing what
+passes or fails: as ``<properties>`` of ``govseo.site`` (``headline``, ``fix.1`` ... ``fix.5``, for tools) and
+in the ``system-out`` of its ``site-score`` testcase (what GitLab, Jenkins and GitHub show a reader).
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ from collections import defaultdict
 
 from govseo.check import CheckReport, Item, clean_text, item_line
 from govseo.fileio import atomic_open
+from reports.fixes import TOP_FIXES, check_headline, fix_sentence, read_fixes
 
 _SERVICE_KINDS = ("score-drop", "new-gate", "min-service-score", "missing-service")
 _MAX_URLS = 20
+_FIX_WORDS = {"zh": {"first": "先修复这些：", "template": "［网站模板］", "target": "涉及网址：", "more": "另有 {n} 项，见 fixes.csv"},
+              "en": {"first": "Fix these first:", "template": "[site template]", "target": "about: ",
+                     "more": "{n} more in fixes.csv"}}
 
 
 def junit_tree(report: CheckReport, lang: str = "zh") -> ET.Element:
@@ -38,7 +46,8 @@ def junit_tree(report: CheckReport, lang: str = "zh") -> ET.Element:
     suite = _suite(root, "govseo.site")
     before = "—" if report.site_before is None else f"{report.site_before:g}"
     after = "—" if report.site_after is None else f"{report.site_after:g}"
-    _case(suite, "site-score", f"{before} -> {after} {clean_text(report.site_url)}", site, lang)
+    said = _fixes(suite, report, lang)
+    _case(suite, "site-score", "\n".join([f"{before} -> {after} {clean_text(report.site_url)}", *said]), site, lang)
     suite = _suite(root, "govseo.rules")
     for rule, level in sorted(report.rule_levels.items()):
         if level != "off":
@@ -61,6 +70,30 @@ def write_junit(report: CheckReport, path: str | os.PathLike[str], lang: str = "
     with atomic_open(path) as handle:
         tree.write(handle, encoding="unicode", xml_declaration=True)
         handle.write("\n")
+
+
+def _fixes(suite: ET.Element, report: CheckReport, lang: str) -> list[str]:
+    """Adds the headline and the top fixes to ``suite`` as properties; returns them as lines for system-out."""
+    lang = "en" if lang == "en" else "zh"
+    words = _FIX_WORDS[lang]
+    said = check_headline(report, lang)
+    headline = clean_text(said["text"], 2000) + (f" ({clean_text(said['note'])})" if said["note"] else "")
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="headline", value=headline)
+    read = read_fixes({"fixes": report.fixes}, TOP_FIXES)
+    fixes = read.kept
+    lines = [headline]
+    if fixes:
+        lines.append(words["first"])
+    for number, fix in enumerate(fixes, 1):
+        text = clean_text(fix_sentence(fix, lang), 1000) + (" " + words["template"] if fix["template"] else "")
+        if fix["target"]:
+            text += f" {words['target']}{clean_text(fix['target'], 2000)}"
+        ET.SubElement(properties, "property", name=f"fix.{number}", value=text)
+        lines.append(f"{number}. {text}")
+    if read.total > TOP_FIXES:
+        lines.append(words["more"].format(n=read.total - TOP_FIXES))
+    return lines
 
 
 def _suite(root: ET.Element, name: str) -> ET.Element:

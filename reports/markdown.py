@@ -14,6 +14,7 @@ from typing import Any
 
 from govseo.check import CheckReport, clean_text, item_text
 from govseo.fileio import atomic_open
+from reports.fixes import TOP_FIXES, check_headline, fix_text, impact_text, read_fixes
 
 _LABELS: dict[str, dict[str, str]] = {
     "zh": {"passed": "✅ 通过", "failed": "❌ 未通过", "baseline": "基线", "current": "本次", "site": "站点得分",
@@ -21,14 +22,18 @@ _LABELS: dict[str, dict[str, str]] = {
            "no_baseline": "未指定基线：所有问题都按新增计算。", "failures": "失败", "warnings": "警告",
            "new": "新增问题", "fixed": "已修复的问题", "services": "服务得分变化", "level": "级别",
            "rule": "规则", "url": "网址", "message": "说明", "service": "服务", "change": "变化",
-           "more": "……另有 {n} 项", "levels": "error=失败 warn=警告 off=不检查", "gone": "消失"},
+           "more": "……另有 {n} 项", "levels": "error=失败 warn=警告 off=不检查", "gone": "消失",
+           "fix_first": "先修复这些", "template": "网站模板", "fixes_more": "……另有 {n} 项，见 fixes.csv",
+           "lead": "：", "sep": " · "},
     "en": {"passed": "✅ passed", "failed": "❌ failed", "baseline": "baseline", "current": "now", "site": "site score",
            "counts": "{new} new · {fixed} fixed · {unchanged} unchanged findings",
            "no_baseline": "No baseline: every finding counts as new.", "failures": "Failures",
            "warnings": "Warnings", "new": "New findings", "fixed": "Fixed findings",
            "services": "Service score changes", "level": "level", "rule": "rule", "url": "URL",
            "message": "message", "service": "service", "change": "change", "more": "… and {n} more",
-           "levels": "error=fails warn=warns off=ignored", "gone": "gone"},
+           "levels": "error=fails warn=warns off=ignored", "gone": "gone",
+           "fix_first": "Fix these first", "template": "site template",
+           "fixes_more": "… and {n} more in fixes.csv", "lead": ": ", "sep": " · "},
 }
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
 
@@ -50,6 +55,7 @@ def markdown_summary(report: CheckReport, lang: str = "zh", limit: int = 50) -> 
     out = [f"### govseo check: {t['passed'] if report.passed else t['failed']}", ""]
     out += [f"| | {t['baseline']} | {t['current']} |", "|---|---:|---:|",
             f"| {t['site']} | {_num(report.site_before)} | {_num(report.site_after)} |", ""]
+    out += _fixes(report, lang, t)
     out.append(t["counts"].format(new=len(report.new), fixed=len(report.fixed), unchanged=len(report.unchanged)))
     if not report.has_baseline:
         out += ["", t["no_baseline"]]
@@ -80,6 +86,26 @@ def write_markdown(report: CheckReport, path: str | os.PathLike[str], lang: str 
     """Write the Markdown summary atomically (UTF-8)."""
     with atomic_open(path) as handle:
         handle.write(markdown_summary(report, lang))
+
+
+def _fixes(report: CheckReport, lang: str, t: dict[str, str]) -> list[str]:
+    """The headline, then the top fixes: each said once, with its impact, the template mark and its target."""
+    lang = "en" if lang == "en" else "zh"
+    said = check_headline(report, lang)
+    lines = [md(said["text"]) + (f" <sub>{md(said['note'])}</sub>" if said["note"] else ""), ""]
+    read = read_fixes({"fixes": report.fixes}, TOP_FIXES)
+    fixes = read.kept
+    if not fixes:
+        return lines
+    lines += [f"#### {t['fix_first']}", ""]
+    for number, fix in enumerate(fixes, 1):
+        impact = impact_text(fix, lang)
+        extra = ([t["template"]] if fix["template"] else []) + ([code(fix["target"])] if fix["target"] else [])
+        lines.append(f"{number}. **{md(fix_text(fix, lang))}**" + (md(t["lead"] + impact) if impact else "")
+                     + "".join(t["sep"] + e for e in extra))
+    if read.total > TOP_FIXES:
+        lines += ["", t["fixes_more"].format(n=read.total - TOP_FIXES)]
+    return [*lines, ""]
 
 
 def _table(title: str, header: list[str], rows: list[list[str]], t: dict[str, str], limit: int) -> list[str]:

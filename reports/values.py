@@ -16,6 +16,7 @@ from govseo.spool import is_rows
 from reports.i18n import SEVERITIES
 
 _SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+HARD_BELOW = 60  # a service scoring below this counts as hard to find (headline, league table, index)
 _BEIJING = timezone(timedelta(hours=8), "UTC+8")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reports.evidence import evidence_lines
+from reports.fixes_view import fixes_view
 from reports.history import trend_view
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
 from reports.services_view import services_view
@@ -202,12 +203,14 @@ def build_context(result: dict[str, Any], lang: str = "zh",
     t = labels(lang)
     tool = _dict(result.get("tool"))
     pages = Rows(result.get("pages"))  # read once per use, never listed: it may be a large Spool
+    site = _overview(result, lang, t)
     return {
         "lang": lang,
         "t": t,
         "tool_version": _text(tool.get("version")),
         "schema_version": _text(result.get("schema_version")),
-        "site": _overview(result, lang, t),
+        "site": site,
+        "fixes": fixes_view(result, lang, t, site["categories"]),
         "findings": _findings(result, lang),
         "pages": _pages(pages, t),
         "structure": structure(pages, t),

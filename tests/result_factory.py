@@ -137,7 +137,7 @@ _EVIDENCE_SHAPES: list[Any] = [
 
 
 def make_large_result(pages: int = 50_000, findings: int = 100_000, services: int = 2_000,
-                      rules: int = 45, sections: int = 60) -> dict[str, Any]:
+                      rules: int = 45, sections: int = 60, fixes: int = 1_000) -> dict[str, Any]:
     """A synthetic result the size of a big provincial portal crawl, for the report-size budget."""
     rule_ids = [f"rule-{i:02}" for i in range(rules)]
     severities = ("error", "warning", "notice")
@@ -166,5 +166,105 @@ def make_large_result(pages: int = 50_000, findings: int = 100_000, services: in
                      "title": page_docs[i]["title"]} for i in range(services)]
     section_docs = [{"name": f"市第 {i} 局", "services": services // sections, "score": (i * 13) % 100,
                      "hard": i % 9, "hardest": f"第 {i} 项政务服务事项办理"} for i in range(sections)]
+    fix_docs = [{"id": f"{i:012x}", "rule": "broken-link", "severity": "error", "kind": "broken-target",
+                 "cause": f"链接到已失效的 {ROOT}old/{i}.html（404）", "cause_en": f"links to {ROOT}old/{i}.html (404)",
+                 "fix": f"修改或删除指向 {ROOT}old/{i}.html 的链接", "fix_en": f"Fix the links to {ROOT}old/{i}.html",
+                 "pages": pages // (i + 1), "services": services // (i + 1), "services_total": services,
+                 "template": i < 3, "target": f"{ROOT}old/{i}.html",
+                 "urls": [page_docs[(i * 20 + j) % pages]["url"] for j in range(20)]} for i in range(fixes)]
     return make_result(rules=rule_docs, findings=finding_docs, pages=page_docs, services=service_docs,
-                       sections=section_docs, crawl={**_RESULT["crawl"], "pages": pages})
+                       sections=section_docs, crawl={**_RESULT["crawl"], "pages": pages}, fixes=fix_docs)
+
+
+# --- issue 13: site gates and fixes (findings grouped by cause) ----------------------------------------
+
+NOINDEX_META = '<meta name="robots" content="noindex">'
+
+
+def make_gate(gate_id: str, indexable: int, total: int, cap: int | None = 10,
+              binding: bool = False) -> dict[str, Any]:
+    return {"id": gate_id, "indexable": indexable, "total": total,
+            "share": round(indexable / total, 4) if total else 1.0, "cap": cap, "binding": binding}
+
+
+def make_fix(rule: str, fix: str, pages: int, services: int = 0, services_total: int = 18, *,
+             fix_en: str = "", cause: str = "", cause_en: str = "", severity: str = "error", kind: str = "rule",
+             template: bool = False, target: str | None = None, urls: list[str] | None = None) -> dict[str, Any]:
+    """One entry of ``fixes`` (schema of issue 13); ``urls`` default: up to 20 made-up affected pages."""
+    shown = urls if urls is not None else [f"{ROOT}{rule}/p{i:04}.html" for i in range(min(pages, 20))]
+    return {"id": f"{abs(hash((rule, kind, target, fix))) % 16**12:012x}", "rule": rule, "severity": severity,
+            "kind": kind, "cause": cause, "cause_en": cause_en, "fix": fix, "fix_en": fix_en, "pages": pages,
+            "services": services, "services_total": services_total, "template": template, "target": target,
+            "urls": shown}
+
+
+def noindex_fix(pages: int = 1451, services: int = 18) -> dict[str, Any]:
+    """The template-wide noindex of the real portal: every page, every service guide."""
+    return make_fix("noindex", f"删除网站模板中的 {NOINDEX_META}", pages, services, services,
+                    fix_en=f"Remove {NOINDEX_META} from the site template",
+                    cause=f"网站模板中的 {NOINDEX_META}", cause_en=f"{NOINDEX_META} in the site template",
+                    kind="template", template=True)
+
+
+def broken_link_fix(pages: int = 1437) -> dict[str, Any]:
+    """A template-wide link to a missing page: one fix, however many pages carry the link."""
+    target = ROOT + "zwgk/old-index.html"
+    return make_fix("broken-link", f"修改网站模板中指向 {target} 的失效链接", pages, 0,
+                    fix_en=f"Fix the site template's broken link to {target}",
+                    cause=f"网站模板链接到已失效的 {target}（404）", cause_en=f"the site template links to {target} (404)",
+                    kind="broken-target", template=True, target=target)
+
+
+def _service_docs(scores: list[int]) -> list[dict[str, Any]]:
+    return [make_service(i + 1, f"办事指南 {i + 1}", f"{ROOT}bszn/s{i:02}.html", score)
+            for i, score in enumerate(sorted(scores))]
+
+
+def make_noindex_result(pages: int = 1451, services: int = 18) -> dict[str, Any]:
+    """Every page noindex from the template: the capped score 8 (83 before the cap), the real portal's case."""
+    fixes = [
+        noindex_fix(pages, services),
+        broken_link_fix(),
+        make_fix("description-missing", "为每个页面添加 meta description", 900, 12, services,
+                 fix_en="Add a meta description to every page", cause="页面缺少描述", cause_en="no meta description",
+                 severity="warning"),
+        make_fix("title-generic", "把页面名称写进标题，不要只用站点名", 40, 3, services,
+                 fix_en="Put the page's own name in its title", cause="标题只有站点名", cause_en="title is the site name"),
+        make_fix("lang-missing", "在网站模板的 <html> 上加 lang=\"zh-CN\"", pages, 0, services,
+                 fix_en="Add lang=\"zh-CN\" to <html> in the site template", cause="模板缺少 lang",
+                 cause_en="template lacks lang", severity="notice", kind="template", template=True),
+        make_fix("image-alt-missing", "为图片添加 alt 说明", 1, 0, services, fix_en="Give images an alt text",
+                 cause="图片缺少 alt", cause_en="images lack alt", severity="notice"),
+        make_fix("deep-page", "从首页或部门页直接链接到办事指南", 1, 1, services,
+                 fix_en="Link the guide from the home page", cause="点击深度过深", cause_en="too deep",
+                 severity="warning"),
+    ]
+    site = {**_RESULT["site"], "score": 8, "score_uncapped": 83,
+            "categories": {"indexability": 0, "content": 70, "structure": 88, "gov": None, "findability": 5},
+            "gates": [make_gate("pages-indexable", 0, pages, 10, True),
+                      make_gate("services-indexable", 0, services, 10, False)]}
+    return make_result(site=site, fixes=fixes, services=_service_docs([5] * services),
+                       crawl={**_RESULT["crawl"], "pages": pages})
+
+
+def make_partial_result() -> dict[str, Any]:
+    """A third of the pages indexable: the pages gate caps 76 at 40; 7 of 18 guides affected by the cause."""
+    site = {**_RESULT["site"], "score": 40, "score_uncapped": 76,
+            "categories": {"indexability": 35, "content": 80, "structure": 90, "gov": 85, "findability": 50},
+            "gates": [make_gate("pages-indexable", 480, 1451, 40, True),
+                      make_gate("services-indexable", 11, 18, 70, False)]}
+    fixes = [make_fix("robots-blocked", "删除 robots.txt 中的 Disallow: /zwgk/ 规则", 971, 7, 18,
+                      fix_en="Remove the rule Disallow: /zwgk/ from robots.txt",
+                      cause="robots.txt 规则 Disallow: /zwgk/", cause_en="the robots.txt rule Disallow: /zwgk/",
+                      kind="robots-rule", target=ROOT + "zwgk/")]
+    return make_result(site=site, fixes=fixes, services=_service_docs([20] * 7 + [75] * 11))
+
+
+def make_healthy_result() -> dict[str, Any]:
+    """Nothing caps the score: every gate passes, all 18 guides score 60 or more."""
+    site = {**_RESULT["site"], "score": 93, "score_uncapped": 93,
+            "categories": {"indexability": 100, "content": 91, "structure": 95, "gov": 90, "findability": 92},
+            "gates": [make_gate("pages-indexable", 1451, 1451, 100), make_gate("services-indexable", 18, 18, 100)]}
+    fixes = [make_fix("image-alt-missing", "为图片添加 alt 说明", 12, 0, 18, fix_en="Give images an alt text",
+                      cause="图片缺少 alt", cause_en="images lack alt", severity="notice")]
+    return make_result(site=site, fixes=fixes, services=_service_docs([70 + i for i in range(18)]))

@@ -210,3 +210,83 @@ def test_multi_site_index_in_browser(browser: Any, hostile_result: dict, tmp_pat
         assert watch.console == [] and watch.errors == [] and watch.dialogs == []
     finally:
         context.close()
+
+
+def _with_fixes(result: dict[str, Any]) -> dict[str, Any]:
+    """The audited portal as the real all-noindex portal looked: every page noindex from the template, a
+    template-wide broken link, and a fix whose words and URLs are hostile."""
+    from result_factory import broken_link_fix, make_fix, make_gate, noindex_fix
+
+    doc = copy.deepcopy(result)
+    urls = [page["url"] for page in doc["pages"]]
+    services = len(doc["services"])
+    doc["site"].update(score=8, score_uncapped=83, gates=[make_gate("pages-indexable", 0, len(urls), 10, True),
+                                                          make_gate("services-indexable", 0, services, 10)])
+    doc["site"]["categories"]["gov"] = None
+    noindex = noindex_fix(len(urls), services)
+    noindex["urls"] = urls[:20]
+    broken = broken_link_fix(len(urls) - 1)
+    broken.update(services_total=services, urls=urls[1:21])
+    hostile = make_fix("title-generic", PWN_TITLE, 3, 2, services, fix_en=PWN_TITLE, cause=SCRIPT_TITLE,
+                       cause_en=SCRIPT_TITLE, target="javascript:alert(1)", urls=["javascript:alert(2)", urls[2]])
+    doc["fixes"] = [
+        noindex, broken, hostile,
+        make_fix("description-missing", "为每个页面添加 meta description", 40, 0, services,
+                 fix_en="Add a meta description to every page", severity="warning", urls=urls[:20]),
+        make_fix("lang-missing", "在网站模板的 <html> 上加 lang=\"zh-CN\"", len(urls), 0, services,
+                 fix_en="Add lang=\"zh-CN\" to <html> in the site template", severity="notice", kind="template",
+                 template=True, urls=urls[:20]),
+        make_fix("image-alt-missing", "为图片添加 alt 说明", 2, 0, services, fix_en="Give images an alt text",
+                 severity="notice", urls=urls[:2]),
+    ]
+    return doc
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_scorecard_opens_with_headline_and_top_fixes(browser: Any, hostile_result: dict, tmp_path: Path,
+                                                     artifacts: Path, lang: str) -> None:
+    result = _with_fixes(hostile_result)
+    report = write_report([result], tmp_path, lang)[0]
+    context, page, watch = _open(browser, report)
+    try:
+        pages = len(result["pages"])
+        page.screenshot(path=str(artifacts / f"headline-{lang}.png"), full_page=False)
+        headline = page.locator("p.headline")
+        expected = (f"本站得分 8/100：全站 {pages} 个页面都不能被搜索引擎收录，首要原因是网站模板中的 "
+                    '<meta name="robots" content="noindex">。' if lang == "zh" else
+                    f"This site scores 8/100: none of its {pages} pages can be indexed by search engines; the main "
+                    'cause: <meta name="robots" content="noindex"> in the site template.')
+        assert headline.is_visible() and headline.inner_text() == expected
+        assert page.locator("p.headline-note").inner_text() == ("未计收录门槛时为 83 分" if lang == "zh"
+                                                                else "83 without the indexability gate")
+        top = page.locator("#top-fixes")
+        assert top.is_visible()
+        fixes = top.locator("li.topfix")
+        assert fixes.count() == 5
+        # right after the hero, before the category scores, services and findings
+        y = {name: page.locator(name).bounding_box()["y"] for name in ("#overview", "#top-fixes", "#scores",
+                                                                      "#services", "#fixes", "#findings")}
+        assert list(y) == sorted(y, key=y.get)
+        first = fixes.nth(0)
+        assert first.locator(".tpl").is_visible() and first.locator(".tpl").inner_text() == (
+            "网站模板" if lang == "zh" else "site template")
+        impact = (f"：影响 {pages} 个页面、全部办事指南" if lang == "zh"
+                  else f": affects {pages} pages, every service guide")
+        assert first.locator(".tf-say").inner_text().endswith(impact)
+        # hostile words are shown as text, run nothing and link nowhere
+        assert fixes.nth(2).locator(".tf-fix").inner_text() == PWN_TITLE
+        assert page.locator("img").count() == 0 and page.evaluate("window.__pwned === undefined")
+        assert page.locator('a[href^="javascript"]').count() == 0
+        # the affected pages are behind a disclosure that opens
+        urls = fixes.nth(1).locator("details.fix-urls")
+        assert not urls.locator("li").first.is_visible()
+        urls.locator("summary").click()
+        assert urls.locator("li").count() == 20 and urls.locator("li").first.is_visible()
+        urls.locator("summary").click()
+        top.screenshot(path=str(artifacts / f"top-fixes-{lang}.png"))
+        page.locator("#top-fixes a[href='#fixes']").click()
+        assert page.locator("table.fixes tbody tr").count() == len(result["fixes"])
+        assert page.locator("#scores .cat.na .num").inner_text() == ("不适用" if lang == "zh" else "not applicable")
+        assert watch.console == [] and watch.errors == [] and watch.dialogs == []
+    finally:
+        context.close()

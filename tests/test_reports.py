@@ -98,10 +98,19 @@ def test_groups_sorted_by_severity_then_count() -> None:
     assert ids == ["rule-title-missing", "rule-description-missing", "rule-unknown-rule", "rule-lang-missing"]
 
 
-def test_category_null_shows_dash_and_severity_counts() -> None:
-    doc = _doc(render_html(make_result()))
-    gov = next(c for c in doc.xpath('//div[@class="cat"]') if "政府网站规范" in c.text_content())
-    assert gov.xpath('string(.//div[@class="num"])') == "—"
+@pytest.mark.parametrize(("lang", "label", "words"), [("zh", "政府网站规范", "不适用"),
+                                                     ("en", "Government standards", "not applicable")])
+def test_category_null_shows_not_applicable_and_severity_counts(lang: str, label: str, words: str) -> None:
+    doc = _doc(render_html(make_result(), lang))
+    cats = doc.xpath('//section[@id="scores"]//div[contains(concat(" ", @class, " "), " cat ")]')
+
+    def cat(name: str) -> lxml.html.HtmlElement:
+        return next(c for c in cats if c.text_content().strip().endswith(name))
+
+    gov, content = cat(label), cat(labels(lang)["categories"]["content"])
+    assert "na" in gov.get("class").split() and "g-na" in gov.xpath('.//div[contains(@class,"gauge")]')[0].get("class")
+    assert gov.xpath('string(.//div[contains(@class,"num")])') == words          # never 0, 100, "None" or a dash
+    assert content.xpath('string(.//div[contains(@class,"num")])') == "65" and "na" not in content.get("class")
     counts = {d.get("class").split()[1]: d.xpath("string(b)") for d in doc.xpath('//div[starts-with(@class,"count ")]')}
     assert counts == {"error": "2", "warning": "1", "notice": "1"}
 

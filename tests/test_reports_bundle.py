@@ -26,9 +26,9 @@ def _site(name: str, url: str, score: int | None) -> dict:
     return result
 
 
-def test_single_site_writes_four_files(tmp_path: Path) -> None:
+def test_single_site_writes_five_files(tmp_path: Path) -> None:
     paths = write_report([make_result()], tmp_path / "out")
-    assert [p.name for p in paths] == ["report.html", "findings.csv", "pages.csv", "services.csv"]
+    assert [p.name for p in paths] == ["report.html", "findings.csv", "pages.csv", "services.csv", "fixes.csv"]
     assert all(p.parent == tmp_path / "out" and p.is_file() for p in paths)
     assert sorted(os.listdir(tmp_path / "out")) == sorted(p.name for p in paths)
     html = paths[0].read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_several_sites_get_directories_and_an_index(tmp_path: Path) -> None:
     old["crawl"]["started_at"] = "2026-01-01T00:00:00Z"
     paths = write_report(results, tmp_path, "zh", [old, make_result()])
     names = [str(p.relative_to(tmp_path)) for p in paths]
-    assert names[-1] == "index.html" and len(names) == 13
+    assert names[-1] == "index.html" and len(names) == 16
     assert names[:4] == [f"www.yunxi.gov.cn/{f}" for f in ("report.html", "findings.csv", "pages.csv", "services.csv")]
     assert "shiqiao.gov.cn-8443/report.html" in names and "www.yunxi.gov.cn-2/report.html" in names
     # history goes to the site with the same host: both yunxi reports, not shiqiao
@@ -72,7 +72,7 @@ def test_several_sites_get_directories_and_an_index(tmp_path: Path) -> None:
     for href in doc.xpath("//a/@href"):
         assert (tmp_path / href).is_file() or href.startswith("http"), href
     bars = doc.xpath('//svg[@id="chart-sites"]/g')
-    assert [b.xpath('string(text[@class="val"])') for b in bars] == ["45", "72", "0"]
+    assert [b.xpath('string(text[@class="val"])') for b in bars] == ["45", "72", "不适用"]   # never 0 for null
 
 
 def test_write_report_rejects_nothing_and_unknown_language(tmp_path: Path) -> None:
@@ -113,6 +113,9 @@ def test_large_crawl_report_stays_under_10_mb(tmp_path: Path) -> None:
     assert "仅显示前 500 个页面（共 50000 个）" in html
     assert "另有 1500 项未显示，完整列表见 services.csv。" in html
     assert "另有 2172 条，见 findings.csv" in html  # 100000 / 45 rules, 50 rows each shown
+    assert "另有 700 项未显示，见 fixes.csv。" in html and html.count('class="topfix ') == 5
+    with open(paths[4], encoding="utf-8-sig") as handle:
+        assert sum(1 for _ in handle) == 1_001
     with open(paths[1], encoding="utf-8-sig") as handle:
         assert sum(1 for _ in handle) == 100_001
     assert elapsed < 60

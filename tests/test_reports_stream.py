@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from result_factory import ROOT, make_finding, make_page, make_result
+from result_factory import ROOT, make_finding, make_fix, make_page, make_result
 
 import reports.streams
 import reports.view
@@ -29,6 +29,7 @@ from reports.csvout import (
     write_services_csv,
 )
 from reports.evidence import evidence_lines
+from reports.fixes_view import FIXES_CAP
 from reports.history import TREND_SERVICES, trend_view
 from reports.html import render_index
 from reports.i18n import labels
@@ -39,7 +40,7 @@ from reports.values import Rows, count, dicts, rows, severity_rank
 from reports.view import FINDINGS_CAP, FINDINGS_TOTAL_CAP, PAGES_CAP, build_context
 
 BIG_RULES = ("title-missing", "description-missing", "lang-missing")
-SPOOLED = ("findings", "pages", "services")
+SPOOLED = ("findings", "pages", "services", "fixes")
 
 
 def _services(rnd: random.Random, n: int = 700) -> list[Any]:
@@ -88,7 +89,13 @@ def _big_result() -> dict[str, Any]:
                        is_service=rnd.random() < 0.1, title=f"页面 {i}", kind=rnd.choice(["html", "blocked"]))
              for i in range(2_500)]
     pages.insert(3, None)
-    return make_result(rules=rules, findings=findings, pages=pages, services=_services(rnd))
+    fixes: list[Any] = [make_fix(rnd.choice(["noindex", "broken-link", "title-missing"]), f"修复 {i}", rnd.randrange(900),
+                                 rnd.randrange(20), 20, template=rnd.random() < 0.1,
+                                 target=rnd.choice([None, ROOT + f"t{i}.html"]),
+                                 urls=[ROOT + f"p{rnd.randrange(900)}.html" for _ in range(rnd.randrange(25))])
+                        for i in range(FIXES_CAP + 40)]
+    fixes.insert(9, "not a fix")
+    return make_result(rules=rules, findings=findings, pages=pages, services=_services(rnd), fixes=fixes)
 
 
 def _old_run() -> dict[str, Any]:
@@ -111,12 +118,13 @@ OLD = _old_run()
 
 def _spool(result: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``result`` with findings, pages and services as spools."""
-    return {**result, **{key: Spool(result[key]) for key in SPOOLED}}
+    return {**result, **{key: Spool(result[key]) for key in SPOOLED if key in result}}
 
 
 def _close(result: dict[str, Any]) -> None:
     for key in SPOOLED:
-        result[key].close()
+        if key in result:
+            result[key].close()
 
 
 @pytest.fixture
@@ -139,6 +147,7 @@ def test_the_sample_makes_every_cap_bite() -> None:
     assert any(g["rows"] == [] and g["more"] for g in groups)
     assert len(context["pages"]["rows"]) == PAGES_CAP and context["pages"]["capped"]
     assert len(context["services"]["rows"]) == SERVICES_CAP and context["services"]["more"] == 200
+    assert len(context["fixes"]["all"]) == FIXES_CAP and context["fixes"]["more"] == 40
     trend = trend_view(BIG, [OLD], "zh", labels("zh"))
     assert trend is not None and len(trend["services"]) == TREND_SERVICES and trend["services_capped"]
     assert {row["change"] for row in trend["services"]} - {None} and any(row["new"] for row in trend["services"])
