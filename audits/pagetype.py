@@ -60,6 +60,7 @@ def guide_elements(text: str) -> list[str]:
 _DATE = r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}"
 _PUBLISH_DATED = re.compile(r"(发布|发文|成文|印发)(日期|时间)\s*[:：]\s*" + _DATE)
 _PUBLISH_AGENCY = re.compile(r"发布机构\s*[:：]\s*\S{2,}")
+_PUBLISH_WORDS = ("发布", "发文", "成文", "印发")
 _PUBLISH_LABEL = re.compile(r"^\s*((发布|发文|成文)(日期|时间)|发布机构)\s*[:：]?\s*$")
 _DATE_START = re.compile(r"^\s*" + _DATE)
 # Utility pages: long text, no date, linked from the template; never articles by their length alone.
@@ -71,10 +72,13 @@ _UTILITY_URL = re.compile(r"/(about|aboutus|gywm|gybw|gybz|wzjj|lxwm|contact|con
 _TITLE_SEPARATORS = ("_", "|", "｜", " - ", "—", "－", "--")
 
 
-def publish_lines(blocks: list[str]) -> tuple[int, int]:
+def publish_lines(blocks: list[str], text: str | None = None) -> tuple[int, int]:
     """(dated, all) lines that say when or by whom the page was published: 发布时间：2026-11-03 (anywhere in
     a short block), 发布机构：市政府办公室, or such a label alone in a table cell followed by its value."""
     dated = total = 0
+    text = "\n".join(blocks) if text is None else text         # ``text``: the blocks joined, when at hand
+    if not any(word in text for word in _PUBLISH_WORDS):
+        return 0, 0
     for i, block in enumerate(blocks):
         if len(block) > 160:
             continue
@@ -119,7 +123,7 @@ def classify_both(url: str, path: str, is_start: bool, art: PageArtifacts, main_
         return "service", "service"
     column_name = art.meta_value("columnname") or ""
     has_article_meta = bool(art.meta_value("articletitle") or art.meta_value("pubdate"))
-    dated_publish, publish = publish_lines(art.blocks)
+    dated_publish, publish = publish_lines(art.blocks, all_text)
     strong = has_article_meta or bool(_ARTICLE_URL.search(path)) or bool(publish and dated_publish <= 2)
     long = len(main_text) >= 300 and not is_utility(path, art)
     serviceish = bool(_SERVICE_URL.search(path) or _SERVICE_WORDS.search(column_name)
