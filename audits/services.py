@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from audits.artifacts import PageArtifacts
 from audits.site import TITLE_SEPARATORS, Page, Site
 
 DEFAULT_SERVICE_URL = r"/(bszn|zwfw|bsfw|fwzn|bszy|bmfw|bsdt|ggfw|grbs|qybs)/"
@@ -42,7 +43,7 @@ _AGENCY_INLINE = re.compile(r"(?:" + "|".join(_AGENCY_LABELS) + r")\s*[:：]\s*(
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|jpe?g|png|gif)$", re.I)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|/|→|\u203a)\s*")
 # Crumbs that are no section: the home page, and the page itself when the trail names it generically.
-_NOT_SECTION = re.compile(r"^(网站首页|首页|主页|门户首页|返回首页|正文|详情|详细信息|内容|查看|正文内容|详情页|阅读)$")
+_NOT_SECTION = re.compile(r"^(.{0,12}首页|主页|正文|详情|详细信息|内容|查看|正文内容|详情页|内容页|阅读)$")
 _TRAIL_LABEL = re.compile(r"^\s*(当前位置|您的位置|所在位置|您现在的位置|您当前的位置|当前页面|位置)(是|在)?\s*[:：]?\s*")
 _ELLIPSIS = re.compile(r"(…+|\.{2,}|。。+)$")
 _NOISE = re.compile(r"[\s\u3000（）()【】\[\]《》“”\"'·,，、:：;；_\-—|｜]+")
@@ -153,22 +154,27 @@ def is_own_crumb(crumb: str, names: list[str]) -> bool:
     return False
 
 
-def _own_names(site: Site, art: Any, name: str | None) -> list[str]:
-    """What the page calls itself: the guide's name, ArticleTitle, H1s and the title's first part."""
-    title = art.title or ""
-    for sep in TITLE_SEPARATORS:
-        title = title.split(sep)[0]
-    names = [name or "", art.meta_value("articletitle") or "", *art.h1s, title]
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n and n != site.name]
+def _own_names(site: Site, art: PageArtifacts, name: str | None) -> list[str]:
+    """What the page calls itself: the guide's name, ArticleTitle and H1s; the title's first part only when
+    there is none of those (a generic title is often the column's name)."""
+    names = [n for n in dict.fromkeys(n.strip() for n in (name or "", art.meta_value("articletitle") or "", *art.h1s))
+             if n and n != site.name]
+    if not names:
+        title = art.title or ""
+        for sep in TITLE_SEPARATORS:
+            title = title.split(sep)[0]
+        names = [title.strip()] if title.strip() and title.strip() != site.name else []
+    return names
 
 
-def breadcrumb_section(site: Site, art: Any, name: str | None = None) -> str | None:
-    """The breadcrumb's last column above the page: the page's own crumb (see :func:`is_own_crumb`) and
-    home / 正文 crumbs are dropped. None when no column is left."""
+def breadcrumb_section(site: Site, art: PageArtifacts, name: str | None = None) -> str | None:
+    """The breadcrumb's last column above the page: trailing 正文 / 详情 crumbs and the page's own crumb
+    (see :func:`is_own_crumb`) are dropped, and so are home crumbs. None when no column is left."""
     if not art.breadcrumb:
         return None
-    trail = _TRAIL_LABEL.sub("", art.breadcrumb)
-    crumbs = [c.strip() for c in _CRUMB_SPLIT.split(trail) if c.strip()]
+    crumbs = [c.strip() for c in _CRUMB_SPLIT.split(_TRAIL_LABEL.sub("", art.breadcrumb)) if c.strip()]
+    while crumbs and _NOT_SECTION.match(crumbs[-1]):
+        crumbs.pop()
     if crumbs and is_own_crumb(crumbs[-1], _own_names(site, art, name)):
         crumbs.pop()
     crumbs = [c for c in crumbs if not _NOT_SECTION.match(c) and c != site.name]

@@ -81,12 +81,17 @@ def test_section_is_the_breadcrumb_without_the_page_itself(tmp_path):
                           body=f'<div class="position">当前位置：首页 > 市公安局 > {names[5]}</div>' + LABELS),
         # near miss: a column that merely starts like the guide's name stays the section
         "/g/8.html": crumbed(names[7], "首页 > 办事服务 > 社会保障", agency="测试市人力资源和社会保障局"),
+        # the page's own crumb before a trailing 正文, under a home crumb with the site's name
+        "/g/9.html": crumbed("护照办理", "测试市人民政府首页 > 市公安局 > 护照办理 > 正文"),
+        # near miss: a generic title that is the column's name does not make the column crumb the page's own
+        "/g/10.html": crumbed("港澳通行证办理", "首页 > 办事服务 > 个人办事", title="个人办事_测试市人民政府"),
     }
     routes["/"] = page(title="首页_测试市人民政府", h1="测试市人民政府",
                        body="".join(f'<a href="{p}">{p}</a>' for p in routes))
     found = paths(detect_services(build_site(tmp_path, routes)))
     sections = {p: s.section for p, s in found.items()}
-    assert sections == {f"g/{i}.html": "市公安局" for i in range(1, 8)} | {"g/8.html": "社会保障"}
+    assert sections == ({f"g/{i}.html": "市公安局" for i in (*range(1, 8), 9)}
+                        | {"g/8.html": "社会保障", "g/10.html": "个人办事"})
 
 
 def test_a_trail_of_own_names_does_not_make_each_guide_a_department(tmp_path):
