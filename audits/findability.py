@@ -10,7 +10,7 @@ or is told to drop is near 0 whatever else it does well.
 - reachability (0-1): 0.5 x click depth (1 at depth <= 1, then 0.85, 0.7, 0.3, 0.2; 0 when no link
   reaches it) + 0.3 x internal link score / 100 + 0.2 x in a sitemap;
 - relevance (0-1): title names the service 0.35, title unique and not generic 0.2, H1 names it 0.2,
-  description names it or its key terms 0.1, name/title/H1/description use at least one of the
+  description names it or its key terms 0.1, title/H1/description carry at least one of the
   citizens' everyday words for it 0.15 (given when the dictionary has none for this service);
 - search (0-1): BM25F over the site's indexable pages (audits/search.py) answers each query; position
   1 -> 1, 2 -> 0.8, 3 -> 0.6, 4-10 -> 0.3, else 0; weighted mean, the service's own name and the
@@ -160,31 +160,17 @@ def _reach(site: Site, service: Service, settings: dict[str, Any]) -> float:
     return 0.5 * depth_score + 0.3 * link + 0.2 * in_sitemap
 
 
-def _first_seen(synonyms: Synonyms) -> dict[str, int]:
-    """Each everyday word's first position in the dictionary."""
-    return {pair.everyday: i for i, pair in reversed(list(enumerate(synonyms.pairs)))}
-
-
-def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonyms,
-               first_seen: dict[str, int] | None = None) -> float:
+def _relevance(site: Site, a: Assessment, rule_hits: set[str], synonyms: Synonyms) -> float:
     page = a.service.page
     if page is None or page.artifacts is None:
         return 0.0
     art = page.artifacts
     title, h1 = art.title or "", " ".join(art.h1s)
-    shown = " ".join((title, h1, *art.descriptions))
     name = a.service.name
-    # The words citizens use for this service: everyday forms of the official terms in its name. The
-    # page speaks their language when its name, title, H1 or description uses any one of them.
-    # An everyday word whose characters all appear there (失业金 / 失业保险金, 迁户口 / 户口迁移) is an
-    # abbreviation or reordering engines match; the gap is a word the page never uses (违章 / 交通违法).
-    everyday = synonyms.everyday_for(name)
-    text = shown + name
-    spoken = any(w in text or set(w) <= set(text) for w in everyday)
-    # Shortest first, then dictionary order: the word people actually type (违章 before 交通违章).
-    if first_seen is None:
-        first_seen = _first_seen(synonyms)
-    a.everyday_missing = [] if spoken else sorted(everyday, key=lambda w: (len(w), first_seen.get(w, 0)))
+    # The words citizens use for this service: everyday forms of the official terms in its name. The page
+    # speaks their language when its title, H1 or description (what an engine shows and weighs) carries
+    # any one of them; otherwise all of them are listed, the one people type first (Synonyms.vocabulary_gap).
+    a.everyday_missing = synonyms.vocabulary_gap(name, " ".join((title, h1, *art.descriptions)))
     key = {t for t in site.tokenizer.terms(name) if len(t) >= 2}
     score = 0.35 * (name in title) + 0.2 * (not {"title-duplicate", "title-generic", "title-missing"} & rule_hits)
     score += 0.2 * (name in h1) + 0.1 * any(t in " ".join(art.descriptions) for t in key | {name})
@@ -241,7 +227,6 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
         for query, page_id in asking:
             query.position = position[page_id]
     del asked
-    first_seen = _first_seen(synonyms)
     assessments = []
     for service, service_qs in zip(services, queries, strict=True):
         a = Assessment(service)
@@ -252,7 +237,7 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
         if service.page is None and "http-error" not in a.gates:
             a.gates.append("robots-blocked" if site.blocked_for(service.url) else "http-error")
         a.reach = _reach(site, service, settings)
-        a.relevance = _relevance(site, a, rule_hits, synonyms, first_seen)
+        a.relevance = _relevance(site, a, rule_hits, synonyms)
         a.queries = service_qs
         total_weight = sum(q.weight for q in a.queries)
         a.search = sum(q.weight * position_score(q.position, settings) for q in a.queries) / total_weight

@@ -16,6 +16,8 @@ def suggested_title(site: Site, a: Assessment, synonyms: Synonyms) -> str:
     """页面名_栏目名_站点名 (Baidu's pattern), the everyday word added in brackets after its official term."""
     name = a.service.name
     for everyday in a.everyday_missing[:1]:
+        if everyday in name:          # the name (an ArticleTitle) has it, the title does not: the name will do
+            break
         for official in synonyms.officials_for(everyday):
             if official in name:
                 name = name.replace(official, f"{official}（{everyday}）", 1)

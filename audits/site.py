@@ -8,6 +8,7 @@ functions over it.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from protego import Protego
 from audits.artifacts import PageArtifacts
 from audits.graph import Runs, link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
-from audits.pagetype import classify
+from audits.pagetype import ITEM_DATE, classify_both
 from audits.robotstxt import parse as parse_robots
 from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
@@ -205,16 +206,47 @@ class Site:
 
     @cached_property
     def kinds(self) -> IdNames:
-        """Page type of every 200 HTML page (see audits/pagetype.py)."""
+        """Page type of every 200 HTML page (see audits/pagetype.py). Each page is read once for its own
+        signals, keeping the type it would have if a column page listed it where that differs (a byte a
+        page); then the column pages' lists of dated items settle those pages (:meth:`_listed_items`)."""
         starts = set(self.start_urls)
         result = IdNames()
+        if_listed = IdNames()
         for page in self.every_html_page():
             if page.id in self.fragments:
                 result[page.id] = "other"     # a framed part of another page
                 continue
             path = page.url[len(origin(page.url)):]
-            result[page.id] = classify(page.url, path, page.url in starts, page.artifacts, self.main_blocks(page))
+            kind, listed_kind = classify_both(page.url, path, page.url in starts, page.artifacts, self.main_blocks(page))
+            result[page.id] = kind
+            if listed_kind != kind:
+                if_listed[page.id] = listed_kind
+        if len(if_listed):
+            listed = self._listed_items([uid for uid, kind in result.items() if kind == "column"])
+            for uid in list(if_listed):
+                if uid < len(listed) and listed[uid]:
+                    result[uid] = if_listed[uid]
         return result
+
+    def _listed_items(self, columns: list[int]) -> bytearray:
+        """Pages that a column page lists among dated items (<li><a>标题</a><span>2026-11-03</span></li>), a
+        byte by URL id: the link's anchor and a date (with little else) make a short line of the column's own
+        text (not the template's), and the column has at least three dated lines."""
+        listed = bytearray(self.links.id_bound())
+        for uid in columns:
+            page = self.pages.get(uid)
+            if page is None:
+                continue
+            lines = [re.sub(r"\s+", "", block) for block in self.main_blocks(page)
+                     if len(block) < 120 and ITEM_DATE.search(block)]
+            if len(lines) < 3:
+                continue
+            for link in self.links.from_page(uid):
+                anchor = re.sub(r"\s+", "", link.anchor or "")
+                if link.tag == "a" and len(anchor) >= 4 and link.target != uid and any(
+                        _list_item(anchor, line) for line in lines):
+                    listed[link.target] = 1
+        return listed
 
     def kind(self, page: Page) -> str | None:
         return self.kinds.get(page.id)
@@ -370,6 +402,16 @@ class Site:
     @cached_property
     def indexable_ids(self) -> IdSet:
         return IdSet(p.id for p in self.pages.values() if self.indexable(p))
+
+
+def _list_item(anchor: str, line: str) -> bool:
+    """A dated list line for this anchor: the anchor, and beside it a date with at most a label
+    (发布时间：2026-11-03 09:30, [2026-11-03])."""
+    at = line.find(anchor)
+    if at < 0:
+        return False
+    rest = line[:at] + " " + line[at + len(anchor):]
+    return len(rest) <= 32 and ITEM_DATE.search(rest) is not None
 
 
 def _parse_robots(row: dict[str, Any]) -> Protego | None:

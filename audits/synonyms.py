@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["HEADER", "SynonymPair", "Synonyms", "load_synonyms", "parse_synonyms"]
+__all__ = ["HEADER", "SynonymPair", "Synonyms", "carries", "load_synonyms", "parse_synonyms"]
 
 HEADER = ("everyday", "official", "domain")
 
@@ -37,6 +37,13 @@ class SynonymPair(NamedTuple):
 
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def carries(text: str, word: str) -> bool:
+    """``text`` uses the everyday ``word``: as written, or every character of it (an abbreviation or a
+    reordering engines match: 失业金 in 失业保险金, 迁户口 in 户口迁移). NFKC on both."""
+    text, word = _normalise(text), _normalise(word)
+    return word in text or set(word) <= set(text)
 
 
 def parse_synonyms(text: str, source: str = "<string>") -> list[SynonymPair]:
@@ -81,6 +88,9 @@ class Synonyms:
             self._by_everyday.setdefault(pair.everyday, []).append(pair.official)
         # Longest official terms first; equal lengths keep file order (dicts preserve insertion).
         self._officials = sorted(self._by_official, key=len, reverse=True)
+        self._first_seen: dict[str, int] = {}
+        for i, pair in enumerate(self._pairs):
+            self._first_seen.setdefault(pair.everyday, i)
 
     @classmethod
     def from_file(cls, path: Path) -> Synonyms:
@@ -121,6 +131,17 @@ class Synonyms:
                 for word in self._by_official[official]:
                     found.setdefault(word)
         return list(found)
+
+
+    def vocabulary_gap(self, name: str, shown: str) -> list[str]:
+        """The everyday names that would help a service called ``name`` whose page shows ``shown`` (its
+        title, H1 and description): [] when the dictionary has none for it or when ``shown`` already
+        carries any one of them (see :func:`carries`); else all of them, the word people actually type
+        first (shortest, then dictionary order: 违章 before 交通违章)."""
+        words = self.everyday_for(name)
+        if not words or any(carries(shown, word) for word in words):
+            return []
+        return sorted(words, key=lambda w: (len(w), self._first_seen.get(w, 0)))
 
 
 @lru_cache(maxsize=1)

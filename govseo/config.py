@@ -9,7 +9,7 @@
     include = ["/zwfw/.*/bszn_"]       # URL regexes that are (or are not) service guides
     exclude = ["/bsfw/index"]
     selector = "div.bszn"              # CSS selector a service page must contain
-    section_from = ["label", "columnname", "breadcrumb", "path"]
+    section_from = ["breadcrumb", "columnname", "label", "path"]
     [findability]
     weights = { reach = 0.3, relevance = 0.3, search = 0.4 }
     [site]

@@ -578,6 +578,26 @@ def test_indexable_service_and_section_flags(crawl: Crawl) -> None:
             assert entry["section"] == "" and "name" not in entry, path
 
 
+def test_service_breadcrumbs_name_the_department_in_both_styles(crawl: Crawl) -> None:
+    """个人办事 guides end their trail with the page's own name (whole, with 办事指南, or cut with …), the
+    others with the department: the crumb above the page is the department either way."""
+    styles = Counter()
+    for path, entry in PAGES.items():
+        if not entry["service"] or crawl.pages[path].soup is None:
+            continue
+        trail = crawl.pages[path].soup.select_one(".position").get_text()
+        crumbs = [c.strip() for c in trail.split("：", 1)[1].split(">")]
+        assert crumbs[0] == "首页" and crumbs[1] == "办事服务", path
+        if crumbs[-1] == entry["section"]:
+            styles["column"] += 1
+        else:
+            own = crumbs[-1].removesuffix("办事指南").removesuffix("…")
+            assert crumbs[-2] == entry["section"] and own and entry["name"].startswith(own), (path, crumbs)
+            last = crumbs[-1]
+            styles["own " + ("whole" if last == entry["name"] else "cut" if last.endswith("…") else "guide")] += 1
+    assert set(styles) == {"column", "own whole", "own cut", "own guide"}, styles
+
+
 def test_planted_defects_are_present(crawl: Crawl) -> None:
     rp = _robots(crawl)
     for defect in M["defects"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audits.synonyms import HEADER, Synonyms, load_synonyms, parse_synonyms
+from audits.synonyms import HEADER, Synonyms, carries, load_synonyms, parse_synonyms
 
 DOMAINS = {
     "social_security", "medical_insurance", "housing_fund", "traffic", "household", "public_security",
@@ -116,6 +116,25 @@ def test_everyday_for_near_misses() -> None:
     assert synonyms.everyday_for("") == []
     # 交通 alone is not an official term; only 交通违法 is.
     assert "违章" not in synonyms.everyday_for("交通出行")
+
+
+def test_vocabulary_gap_is_empty_once_any_everyday_name_is_shown() -> None:
+    synonyms = load_synonyms()
+    # 营业执照 is one of the everyday names of 企业设立登记: 开公司 and 注册公司 need not be there too
+    assert synonyms.vocabulary_gap("企业设立登记", "企业设立登记（营业执照）办事指南") == []
+    assert synonyms.vocabulary_gap("企业设立登记", "企业设立登记办事指南 开公司") == []
+    assert synonyms.vocabulary_gap("失业保险金申领", "失业保险金申领办事指南") == []      # 失业金 written out
+    assert synonyms.vocabulary_gap("档案查阅", "档案查阅") == []                       # no everyday name known
+    # none shown: every name that would help, the one people type first
+    gap = synonyms.vocabulary_gap("企业设立登记", "企业设立登记办事指南")
+    assert set(gap) == {"开公司", "注册公司", "营业执照"} and gap.index("开公司") < gap.index("注册公司")
+    assert synonyms.vocabulary_gap("机动车交通违法处理", "机动车交通违法处理办事指南")[0] == "违章"
+
+
+def test_carries() -> None:
+    assert carries("社保卡申领", "社保卡") and carries("失业保险金申领", "失业金")
+    assert carries("户口迁移", "迁户口") and carries("\uff21\uff22\uff23", "ABC")
+    assert not carries("交通违法处理", "违章") and not carries("", "社保")
 
 
 def test_officials_for() -> None:

@@ -47,12 +47,15 @@ HARD = Rule(
 
 
 def check_vocabulary(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    # ``everyday_missing`` is empty once the title, H1 or description carries any one of the service's
+    # everyday names (Synonyms.vocabulary_gap); otherwise it lists them all, the one people type first.
     for a in site.assessments:
         if a.everyday_missing and a.service.page is not None:
             words = "、".join(f"“{w}”" for w in a.everyday_missing[:5])
             yield Finding(VOCABULARY.id, a.service.url,
-                          Text(f"标题、H1 和描述中没有群众常用的说法 {words}",
-                               f"title, H1 and description lack the everyday word(s) {', '.join(a.everyday_missing[:5])}"),
+                          Text(f"标题、H1 和描述中没有群众常用的任何一种说法，写出其中一个即可：{words}",
+                               f"title, H1 and description carry none of the everyday names; any one would help: "
+                               f"{', '.join(a.everyday_missing[:5])}"),
                           {"missing": a.everyday_missing[:10], "name": a.service.name})
 
 

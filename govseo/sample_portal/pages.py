@@ -147,6 +147,30 @@ def guide_html(svc: Service, complete: bool = True) -> str:
 {faq}{form}"""
 
 
+def own_crumb(svc: Service) -> str:
+    """How a breadcrumb that ends with the page names it: the name, the name with 办事指南, or cut short."""
+    if svc.id % 3 == 1:
+        return svc.name + "办事指南"
+    if svc.id % 3 == 2 and len(svc.name) > 8:
+        return svc.name[:7] + "…"
+    return svc.name
+
+
+def service_crumbs(svc: Service) -> list[Link]:
+    """Both breadcrumb styles of Chinese portals: personal services end with the page's own name
+    (办事服务 > 个人办事 > 市公安局 > 居住证办理), business and department services with the department's
+    column (办事服务 > 企业办事 > 市市场监督管理局). Either way the department is the section."""
+    dept = c.DEPT_BY_SLUG[svc.dept]
+    # the department crumb links only where the guide sits under its department page (按部门); elsewhere the
+    # CMS prints it as plain text (which keeps the department pages' link graph as it was)
+    dept_href = f"/bsfw/bm/{dept.slug}.html" if svc.column == "bm" else ""
+    crumbs: list[Link] = [("办事服务", "/bsfw/"), (COLUMN_OF_SERVICE[svc.column], c.COLUMNS[svc.column].path),
+                          (dept.name, dept_href)]
+    if svc.column == "grbs":
+        crumbs.append((own_crumb(svc), ""))
+    return crumbs
+
+
 def service_page(ctx: Ctx, svc: Service, path: str, mode: str, plant: Plant, attachment: Link | None = None,
                  embed_path: str = "") -> str:
     """``mode``: full | incomplete | iframe | js | attachment."""
@@ -170,9 +194,7 @@ def service_page(ctx: Ctx, svc: Service, path: str, mode: str, plant: Plant, att
         main = f'<p class="download">本事项办事指南请下载：{a(attachment[0], attachment[1])}</p>'
     else:
         raise ValueError(mode)
-    crumbs: list[Link] = [("办事服务", "/bsfw/"), (col_name, c.COLUMNS[svc.column].path)]
-    if svc.column == "bm":
-        crumbs.append((dept.name, f"/bsfw/bm/{dept.slug}.html"))
+    crumbs = service_crumbs(svc)
     body = f"""<div class="bszn">
 <{plant.h1_tag} class="bszn-title">{h1}</{plant.h1_tag}>
 <div class="info">{date_html}<span>实施机关：{escape(dept.full_name)}</span></div>

@@ -31,6 +31,9 @@ API_GUIDE = "/api/guide?id=2015"
 META_REFRESH = "/bsfw/qyfw.html"
 AREA_ONLY = "/zt/yhyshj.html"
 UNFRIENDLY_NOTICE = "/tzgg/detail.jsp?id=4011&channelid=38&siteid=1"
+# Articles a CMS serves at a name instead of a dated path, without the content meta tags: only a 发布时间 line
+# (1015, also listed) or their place in a column's dated list alone (3002) says they are articles.
+SLUG_PATHS = {1015: "/xwzx/zwdt/yxsqgzhy.html", 3002: "/zwgk/zcjd/jdyxsjbylbx.html"}
 ATTACHMENT_ONLY_PDF = "/files/bsfw/cxjmyl_bszn.pdf"
 BAIDU_BLOCKED_ID = 2013
 REGRESSED_NOINDEX_ID = 2003
@@ -131,6 +134,8 @@ def fill_placeholders(route: Route, base: str) -> Route:
 def article_path(art: c.Article) -> str:
     if art.id == 4011:
         return UNFRIENDLY_NOTICE
+    if art.id in SLUG_PATHS:
+        return SLUG_PATHS[art.id]
     d = art.date[:10].replace("-", "")
     return f"/{art.column}/{d[:6]}/t{d}_{art.id}.html"
 
@@ -162,6 +167,7 @@ ARTICLE_PLANTS: dict[int, Plant] = {
     1024: Plant(jsonld='{"@context": "https://schema.org", "headline": "我市新增三条城乡公交线路", '
                        '"datePublished": "2026-11-11"}'),
     1020: Plant(title="图片新闻_新闻中心_云溪市人民政府"),
+    1015: Plant(article_meta=False),
     1012: Plant(canonical="t20261013_1012.html"),
     1008: Plant(lang=False),
     1006: Plant(no_date=True),
@@ -178,6 +184,7 @@ ARTICLE_PLANTS: dict[int, Plant] = {
         "待遇享受、住院报销比例、门诊统筹、大病保险、医疗救助衔接、经办服务和基金监督管理等内容，"
         "自发布之日起施行。")),
     3004: Plant(viewport=False),
+    3002: Plant(article_meta=False, no_date=True),
     3003: LEGACY,
 }
 

@@ -33,6 +33,7 @@ class Plant:
     canonical: str | None = None  # raw href written into <link rel=canonical> instead of the self URL
     site_meta: bool = True  # SiteName / SiteDomain / SiteIDCode
     no_date: bool = False  # no visible date and no PubDate meta
+    article_meta: bool = True  # ArticleTitle / PubDate / ContentSource on article and service pages
     pubdate: str | None = None  # PubDate meta value instead of the real one
     robots: str | None = None  # content of <meta name="robots">
     x_robots: str | None = None  # X-Robots-Tag response header
@@ -86,7 +87,7 @@ def render_head(head: Head, plant: Plant) -> str:
                   f'<meta name="ColumnDescription" content="{escape(col.description)}">',
                   f'<meta name="ColumnKeywords" content="{escape(col.keywords)}">',
                   f'<meta name="ColumnType" content="{escape(col.column_type)}">']
-    if head.article is not None:
+    if head.article is not None and plant.article_meta:
         title, pubdate, source = head.article
         lines.append(f'<meta name="ArticleTitle" content="{escape(title)}">')
         if not plant.no_date:

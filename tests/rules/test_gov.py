@@ -41,6 +41,89 @@ def test_gov_meta_missing_by_page_kind(tmp_path):
     assert set(run_rule(site, "gov-meta-missing", site_tags=[], column_tags=["ColumnName"])) == {"/xwzx/", article}
 
 
+LIST_TEMPLATE = ('<div class="nav"><a href="/">首页</a><a href="/tzgg/">通知公告</a><a href="/about.html">关于本网</a>'
+                 '<a href="/lxwm.html">联系我们</a></div>')
+ABOUT = ("<p>测试市人民政府门户网站由测试市人民政府办公室主办，是市政府在互联网上发布政务信息、提供在线服务和开展政民互动的"
+         "官方网站。本网站刊登的政府文件以正式印发的纸质文件为准，转载本网站原创内容请注明来源。</p>") * 3
+
+
+def kinds_of(site):
+    return {page.url.split("/", 3)[3]: site.kind(page) for page in site.html_pages()}
+
+
+def test_articles_without_article_meta_are_judged_as_articles(tmp_path):
+    """The more a page lacks, the less it was checked: an article without ArticleTitle/PubDate was not an
+    article, so nobody asked for them. Its type now comes from its URL, its place in a column's dated list,
+    or a 发布日期/发布机构 line, whatever meta it lacks."""
+    items = [("/tzgg/notice-tdzy.html", "关于土地征收补偿安置方案的公告", "2026-11-03"),
+             ("/tzgg/notice-gkzp.html", "市属事业单位公开招聘工作人员公告", "2026-11-02"),
+             ("/tzgg/notice-tsgg.html", "关于城区部分路段临时交通管制的通告", "2026-11-01")]
+    listing = "".join(f'<li><a href="{p}">{t}</a><span>{d}</span></li>' for p, t, d in items)
+    column_meta = '<meta name="ColumnName" content="通知公告">'
+    routes = {
+        "/": home("/tzgg/", "/zwgk/xxgk-1.html", "/zwgk/xxgk-2.html", "/xwzx/a.html", "/xwzx/b.html", head=SITE),
+        "/tzgg/": page(h1="通知公告", head=SITE + COLUMN.format("通知公告"),
+                       body=LIST_TEMPLATE + f"<ul>{listing}</ul>" + '<p><a href="/lxwm.html">联系我们获取更多信息</a></p>'),
+        # listed among the column's dated items: no meta, no CMS URL, no date on the page itself
+        items[0][0]: page(h1=items[0][1], head=SITE, body=LIST_TEMPLATE + "<p>具体方案见附件。</p>"),
+        # listed, with ColumnName only (it used to pass as a column page)
+        items[1][0]: page(h1=items[1][1], head=SITE + column_meta,
+                          body=LIST_TEMPLATE + "<p>发布时间：2026-11-02</p><p>报名时间另行通知。</p>"),
+        # listed, complete: a near miss
+        items[2][0]: page(h1=items[2][1], head=SITE + CONTENT.format(items[2][1]),
+                          body=LIST_TEMPLATE + "<p>发布时间：2026-11-01</p><p>请绕行。</p>"),
+        # not listed anywhere: a 发布日期 line, a 发布机构 table cell
+        "/zwgk/xxgk-1.html": page(h1="关于印发年度重点工作的通知", head=SITE,
+                                  body=LIST_TEMPLATE + "<p>发布日期：2026-10-12 发布机构：测试市人民政府办公室</p><p>略。</p>"),
+        "/zwgk/xxgk-2.html": page(h1="政府信息公开年度报告", head=SITE + column_meta, body=LIST_TEMPLATE
+                                  + "<table><tr><td>发布机构</td><td>测试市人民政府办公室</td></tr></table><p>略。</p>"),
+        # near misses: a long page without any article signal is still an article; a plain 关于本网 page and a
+        # contact page (linked from the column, not on a dated line) are not
+        "/xwzx/a.html": page(h1="我市召开全市经济工作会议", head=SITE, body=LIST_TEMPLATE + ABOUT.replace("本网站", "会议")),
+        "/about.html": page(title="关于本网_测试市人民政府", h1="关于本网", head=SITE, body=LIST_TEMPLATE + ABOUT),
+        "/lxwm.html": page(title="联系我们_测试市人民政府", h1="联系我们", head=SITE, body=LIST_TEMPLATE + "<p>电话：12345</p>"),
+        "/xwzx/b.html": page(h1="图片新闻", head=SITE + column_meta, body=LIST_TEMPLATE + "<p>暂无内容。</p>"),
+    }
+    site = build_site(tmp_path, routes)
+    assert kinds_of(site) == {
+        "": "home", "tzgg/": "column", "tzgg/notice-tdzy.html": "article", "tzgg/notice-gkzp.html": "article",
+        "tzgg/notice-tsgg.html": "article", "zwgk/xxgk-1.html": "article", "zwgk/xxgk-2.html": "article",
+        "xwzx/a.html": "article", "about.html": "other", "lxwm.html": "other", "xwzx/b.html": "column"}
+    content = ["ArticleTitle", "PubDate", "ContentSource"]
+    found = {url.lstrip("/"): f.evidence["missing"] for url, f in run_rule(site, "gov-meta-missing").items()}
+    assert found == {"tzgg/notice-tdzy.html": content, "tzgg/notice-gkzp.html": content,
+                     "zwgk/xxgk-1.html": content, "zwgk/xxgk-2.html": content, "xwzx/a.html": content,
+                     "xwzx/b.html": ["ColumnDescription", "ColumnKeywords", "ColumnType"]}
+    # the listed notice shows no date at all; the others show one
+    dated = {url.lstrip("/") for url in run_rule(site, "publish-date-missing")}
+    assert dated == {"tzgg/notice-tdzy.html", "zwgk/xxgk-2.html", "xwzx/a.html"}
+
+
+def test_lists_and_template_links_do_not_make_articles(tmp_path):
+    """Near misses of the listing signal: a list whose lines carry 发布时间 is a column, not an article; a
+    link in a dated template line (the footer's 2003-2026) lists nothing; a column with two dated lines is
+    not a list; the home page stays the home page."""
+    footer = '<div class="footer">版权所有 2003-2026 <a href="/about.html">关于本网站的说明</a></div>'
+    dated = "".join(f'<li><a href="/zt/{i}.html">专题活动第{i}期回顾</a> 发布时间：2026-11-0{i}</li>' for i in range(1, 7))
+    routes = {
+        "/": home("/zt/list.html", "/zt/two.html", head=SITE) + "<p>发布时间：2026-11-03</p>",
+        "/zt/list.html": page(h1="专题活动", head=SITE, body=f"<ul>{dated}</ul>" + footer),
+        "/zt/two.html": page(h1="两项", head=SITE + '<meta name="ColumnName" content="专题">',
+                             body='<ul><li><a href="/zt/x.html">第一个专题页面</a> 2026-11-01</li>'
+                                  '<li><a href="/zt/y.html">第二个专题页面</a> 2026-11-02</li></ul>' + footer),
+        "/about.html": page(title="关于本网_测试市人民政府", h1="关于本网", head=SITE, body=ABOUT + footer),
+        "/zt/x.html": page(h1="第一个专题页面", head=SITE, body=footer),
+        "/zt/y.html": page(h1="第二个专题页面", head=SITE, body=footer),
+    }
+    routes.update({f"/zt/{i}.html": page(h1=f"专题活动第{i}期回顾", head=SITE, body="<p>略。</p>" + footer)
+                   for i in range(1, 7)})
+    site = build_site(tmp_path, routes)
+    kinds = kinds_of(site)
+    assert kinds["zt/list.html"] == "column" and kinds["zt/two.html"] == "column" and kinds[""] == "home"
+    assert kinds["about.html"] == "other" and kinds["zt/x.html"] == kinds["zt/y.html"] == "other"
+    assert {kinds[f"zt/{i}.html"] for i in range(1, 7)} == {"article"}       # the list's items
+
+
 def test_gov_meta_invalid_formats_host_and_consistency(tmp_path):
     def meta(**values: str) -> str:
         tags = {"SiteName": "测试市人民政府", "SiteDomain": "portal.test", "SiteIDCode": "bm12000001", **values}
