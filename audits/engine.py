@@ -28,7 +28,7 @@ def _applicable(rule: Rule, site: Site) -> int:
         return len(site.pages)
     if rule.scope == "service":
         return len(site.assessments)
-    return 1
+    return rule.judges(site) if rule.judges is not None else 1
 
 
 WINDOW = 512      # pages a local rule judges at a time (Site.window); the shelf keeps 640 decoded

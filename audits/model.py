@@ -101,6 +101,9 @@ class Rule:
     # The rule judges each page from that page alone (and site-wide facts the Site works out): the
     # engine may run it over windows of pages (Site.window). False for rules that compare pages.
     local: bool = False
+    # Site-scope rules: how many things the rule has to judge on this site (origins with a robots.txt,
+    # citizen queries with a page, ...); 0 makes its status "n/a" (it weighs nothing). None: one verdict.
+    judges: Callable[[Site], int] | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES or self.category not in CATEGORIES or self.scope not in SCOPES:

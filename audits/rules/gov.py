@@ -161,6 +161,11 @@ _IDENTITY = {
 }
 
 
+def _has_home(site: Site) -> int:
+    home = home_page(site)
+    return int(home is not None and home.artifacts is not None)
+
+
 def check_identity(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     home = home_page(site)
     if home is None or home.artifacts is None:
@@ -184,7 +189,7 @@ IDENTITY = Rule(
     fix=Text("在首页页脚以文字形式显示“网站标识码：bm……”“某ICP备……号”和“某公网安备……号”，并链接到对应的备案查询网站。",
              "Show 网站标识码, the ICP number and the 公网安备 number as text in the home page footer, linked to "
              "the registration sites."),
-    source="GOV", check=check_identity,
+    source="GOV", check=check_identity, judges=_has_home,
 )
 
 
