@@ -163,8 +163,11 @@ class _Grouper:
         kind = self._page_kind(url)
         services = self._services_of(row)
         if rule == "robots-blocked" and ev.get("rules"):
-            causes = sorted({(c["group"], c["rule"], c["line"]): c for c in ev["rules"]}.values(),
-                            key=lambda c: c["line"])
+            lines: dict[tuple[Any, ...], dict[str, Any]] = {}
+            for c in ev["rules"]:       # one line may block several engines (a * group)
+                line = lines.setdefault((c["group"], c["rule"], c["line"]), {**c, "engines": []})
+                line["engines"].append(c["engine"])
+            causes = sorted(lines.values(), key=lambda c: c["line"])
             key = "\n".join(f"{c['group']}\t{c['rule']}" for c in causes)
             group = self._group(rule, "robots-rule", key)
             group.detail.setdefault("causes", causes)

@@ -130,8 +130,8 @@ def robots_text(causes: list[dict[str, Any]], robots_url: str) -> tuple[Text, Te
     said = [f"User-agent: {clip(str(c['group']))} 分组的 {clip(str(c['rule']))}（第 {c['line']} 行）" for c in causes]
     said_en = [f"{clip(str(c['rule']))} in the User-agent: {clip(str(c['group']))} group (line {c['line']})"
                for c in causes]
-    engines = "、".join(sorted({str(c["engine"]) for c in causes}))
-    return (Text(f"{robots_url} 中 {'；'.join(said)} 禁止 {engines} 抓取",
+    engines = "、".join(sorted({str(e) for c in causes for e in c.get("engines") or [c["engine"]]}))
+    return (Text(f"{robots_url} 中 {'；'.join(said)}禁止 {engines} 抓取",
                  f"{'; '.join(said_en)} of {robots_url} blocks {engines}"),
             Text(f"修改 robots.txt：删除或收窄 {'；'.join(said)}，只屏蔽后台、搜索结果等不需要收录的路径",
                  f"edit robots.txt: remove or narrow {'; '.join(said_en)}; block only admin and search-result paths"))
