@@ -170,8 +170,8 @@ class _Grouper:
             causes = sorted(lines.values(), key=lambda c: c["line"])
             key = "\n".join(f"{c['group']}\t{c['rule']}" for c in causes)
             group = self._group(rule, "robots-rule", key)
-            group.detail.setdefault("causes", causes)
-            group.detail.setdefault("robots", origin(url) + "/robots.txt")
+            if "causes" not in group.detail:
+                group.detail.update(causes=causes, robots=origin(url) + "/robots.txt")
             group.add(url, severity, kind, services)
             return
         if rule == "broken-link" and ev.get("targets"):

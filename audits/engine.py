@@ -22,13 +22,15 @@ from govseo.spool import Spool
 
 
 def _applicable(rule: Rule, site: Site) -> int:
+    if rule.judges is not None:
+        return rule.judges(site)
     if rule.scope == "page":
         return len(site.html_pages())
     if rule.scope == "url":
         return len(site.pages)
     if rule.scope == "service":
         return len(site.assessments)
-    return rule.judges(site) if rule.judges is not None else 1
+    return 1
 
 
 WINDOW = 512      # pages a local rule judges at a time (Site.window); the shelf keeps 640 decoded

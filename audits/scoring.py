@@ -1,8 +1,11 @@
 """Scores: a Lighthouse-like weighted pass ratio.
 
 - A rule's pass ratio is 1 - affected/applicable, where applicable is the number of 200 HTML pages
-  (scope "page"), of fetched in-scope URLs (scope "url"), or 1 (scope "site"). A rule with nothing to
-  judge, switched off, or that crashed weighs nothing.
+  (scope "page"), of fetched in-scope URLs (scope "url"), of services (scope "service"), or 1 (scope
+  "site"), unless the rule says what it judges (``Rule.judges``: a page rule about service guides
+  judges the guide pages; a site rule about robots.txt, sitemaps or --queries judges the files or
+  queries there are). A rule with nothing to judge (status "n/a"), switched off, or that crashed
+  weighs nothing: a site rule with nothing to judge never passes by default.
 - A rule weighs by its severity: error 10, warning 3, notice 1.
 - A category score is 100 x sum(weight x pass ratio) / sum(weight) over its rules; null when no rule of
   the category applies.

@@ -73,8 +73,19 @@ def test_findability_is_null_without_services_never_100(tmp_path):
     assert result["services"] == []
     assert result["site"]["categories"]["findability"] is None
     assert _gate(result, "services-indexable") is None
-    for rule in ("service-hard-to-find", "service-vocabulary-gap", "service-search-rank", "query-unanswered"):
+    for rule in ("service-hard-to-find", "service-vocabulary-gap", "service-search-rank", "query-unanswered",
+                 "service-guide-incomplete", "attachment-only", "weak-internal-links"):
         assert _status(result, rule) == "n/a", rule
+
+
+def test_rules_about_guide_pages_judge_the_guides(tmp_path):
+    result = audit(tmp_path, portal_routes(12, 3))
+    rules = {r["id"]: r for r in result["rules"]}
+    for rule in ("service-guide-incomplete", "attachment-only", "weak-internal-links"):
+        assert rules[rule]["status"] in ("pass", "fail"), rule
+    # the home page links every guide once: each has one inlink, under min_inlinks 2
+    assert (rules["weak-internal-links"]["status"], rules["weak-internal-links"]["count"]) == ("fail", 3)
+    assert result["site"]["categories"]["structure"] < 100
 
 
 def test_query_unanswered_needs_queries(tmp_path):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from audits.model import Finding, Rule, Text
+from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.pagetype import COLUMN_URL, GUIDE_ELEMENTS
 from audits.rules.rendering import guide_elsewhere, guide_text
 from audits.site import Page, Site
@@ -231,7 +231,7 @@ GUIDE = Rule(
              "phone) as headed text or a table on the page."),
     source="CHK 服务实用", check=check_guide,
     params={"required": ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话"],
-            "min_elements": 7}, local=True,
+            "min_elements": 7}, local=True, judges=pages_of_kind("service"),
 )
 
 RULES = [MISSING, INVALID, IDENTITY, GUIDE]
