@@ -95,7 +95,7 @@ class BlockingRules:
         if agent is None:
             return None
         parts = urlsplit(url)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        path = url.split("#", 1)[0][len(parts.scheme) + 3 + len(parts.netloc):] or "/"    # "?" kept
         found = [(len(pattern), -line, pattern) for line, pattern in self.groups[agent]
                  if self._matches(pattern, url, path)]
         if not found:
