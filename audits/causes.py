@@ -10,7 +10,7 @@ services it affects. Kinds, in the order a finding is tried:
 - ``broken-target``: broken-link (page, target) pairs, by target, when 2+ pages link the target.
 - ``redirect``: redirect-chain findings by final URL, meta-refresh findings by target, when 2+ share it.
 - ``template``: findings of TEMPLATE_RULES (noindex, a missing title/description/h1/lang/viewport, a
-  fixed canonical, missing 网页设计规范 tags) with the same raw element or value (the noindex meta tag or
+  fixed canonical, missing 网页设计规范 tags, no publish date) with the same raw element or value (the noindex meta tag or
   X-Robots-Tag header as written, the viewport or canonical value, which gov tags are missing; a missing
   element is the same absence) on the pages of a template.
 - ``rule``: the rest, one group per rule (its generic failure and fix texts).
@@ -29,8 +29,8 @@ rule (a cause first seen after that counts in its rule's group). A group's ``pag
 URLs (each rule's findings come in URL order).
 
 Order (most impact first): services a findability gate keeps out (GATING rules), then pages, then
-severity, then rule id. ``id``: 12 hex digits of SHA-1 over (rule, kind, key), the same for the same
-cause from run to run.
+severity, then rule id. ``id``: 12 hex digits of SHA-1 over (rule, kind, key), the site's own origin
+left out of the key: the same for the same cause from run to run.
 """
 
 from __future__ import annotations
@@ -96,9 +96,7 @@ class _Group:
 
 def noindex_key(evidence: dict[str, Any]) -> str:
     """The noindex elements as written: the meta tags that say noindex/none, then the header."""
-    parts = [f'<meta name="{name}" content="{", ".join(values)}">'
-             for name, values in sorted((evidence.get("meta") or {}).items())
-             if any(v in _NOINDEX for v in values)]
+    parts = list(evidence.get("tags") or [])
     headers = evidence.get("x_robots_tag") or []
     for header in [headers] if isinstance(headers, str) else headers:
         if any(word in str(header).lower() for word in _NOINDEX):
@@ -250,7 +248,10 @@ class _Grouper:
             cause, fix = causetext.redirect_text(group.rule, group.key)
         else:
             cause, fix = causetext.rule_text(group.rule)
-        digest = hashlib.sha1(f"{group.rule}\0{group.kind}\0{group.key}".encode()).hexdigest()[:12]
+        key = group.key
+        for site_origin in self.site.origins:     # the same cause on another host or port: the same id
+            key = key.replace(site_origin, "")
+        digest = hashlib.sha1(f"{group.rule}\0{group.kind}\0{key}".encode()).hexdigest()[:12]
         return {"id": digest, "rule": group.rule, "severity": group.severity, "kind": group.kind,
                 "cause": cause.zh, "cause_en": cause.en, "fix": fix.zh, "fix_en": fix.en,
                 "pages": group.pages, "services": group.services, "services_total": len(self.services),

@@ -94,6 +94,15 @@ def _gov_meta(key: str, at: Text) -> tuple[Text, Text]:
                  f"add the meta tags {', '.join(names)} to the <head> of {at.en}, filled in by the CMS"))
 
 
+def _date(key: str, at: Text) -> tuple[Text, Text]:
+    return (Text(f"{at.zh}不显示发布日期，也不输出 <meta name=\"PubDate\">",
+                 f"{at.en} shows no publish date and outputs no <meta name=\"PubDate\">"),
+            Text(f"在{at.zh}的正文标题下显示发布日期，并在 <head> 中输出 <meta name=\"PubDate\" content=\"…\">，"
+                 "由 CMS 的发布时间生成",
+                 f"show the publish date under the headline in {at.en} and output <meta name=\"PubDate\" "
+                 "content=\"…\"> from the CMS publish time"))
+
+
 TEMPLATE_TEXT: dict[str, Callable[[str, Text], tuple[Text, Text]]] = {
     "noindex": _noindex,
     "title-missing": _missing("<title>", "中用 <title> 输出每个页面的标题", "output each page's <title>",
@@ -107,6 +116,7 @@ TEMPLATE_TEXT: dict[str, Callable[[str, Text], tuple[Text, Text]]] = {
     "mobile-missing": _viewport,
     "canonical-problem": _canonical,
     "gov-meta-missing": _gov_meta,
+    "publish-date-missing": _date,
 }
 
 

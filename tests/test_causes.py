@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from portalsite import article_path, audit, guide_path, html_pages, portal_routes
+from sitebuilder import build_site
 
 from audits.causes import MAX_URLS, sort_key
+from audits.engine import build_result
+from govseo.config import Config
 
 NOINDEX = '<meta name="robots" content="noindex">'
 BASE = "http://portal.test"
@@ -148,3 +151,34 @@ def test_pages_refreshing_to_the_same_target_are_one_redirect_fix(tmp_path):
     assert (shared["target"], shared["pages"]) == (BASE + target, 3)
     assert f"301 重定向，并把站内链接直接改为 {BASE}{target}" in shared["fix"]
     assert fixes["rule"]["urls"] == [BASE + lone]       # the only page going there: the rule's group
+
+
+def test_a_noindex_header_on_every_page_is_fixed_in_the_server_configuration(tmp_path):
+    routes = {path: (200, [("Content-Type", "text/html; charset=utf-8"), ("X-Robots-Tag", "noindex")], body.encode())
+              for path, body in portal_routes(12).items()}
+    result = audit(tmp_path, routes)
+    (fix,) = _fixes(result, "noindex")
+    assert (fix["kind"], fix["template"], fix["pages"]) == ("template", True, 13)
+    assert fix["fix"] == "在网站服务器（或 CMS）配置中删除 X-Robots-Tag: noindex 响应头"
+
+
+def test_articles_without_a_date_are_their_templates_fix(tmp_path):
+    dated = {guide_path(0), guide_path(1), guide_path(2)}
+    result = audit(tmp_path, portal_routes(12, 4, body=lambda path: "<p>发布时间：2026-11-03</p>" if path in dated else ""))
+    fixes = _fixes(result, "publish-date-missing")
+    # 13 of 17 pages: not the site's template; every article: the article template; one guide: its own
+    assert [(f["kind"], f["page_types"], f["pages"]) for f in fixes] == [("template", ["article"], 12), ("rule", [], 1)]
+    assert fixes[0]["fix"].startswith("在文章页模板的正文标题下显示发布日期")
+
+
+def test_a_fix_id_is_the_same_on_another_host(tmp_path):
+    routes = portal_routes(6, body=lambda path: '<a href="/gone/a.html">甲</a>')
+    ids = []
+    for n, start in enumerate(("http://portal.test/", "http://127.0.0.1:8080/")):
+        site = build_site(tmp_path / str(n), routes, start=start)
+        try:
+            fixes = build_result(site, Config())["fixes"]
+        finally:
+            site.close()
+        ids.append({f["kind"]: f["id"] for f in fixes if f["rule"] == "broken-link"})
+    assert ids[0] == ids[1] and "broken-target" in ids[0]
