@@ -71,6 +71,9 @@ class _Group:
     types: Counter[str] = field(default_factory=Counter)
     detail: dict[str, Any] = field(default_factory=dict)
     last: str | None = None
+    # broken-link's own group: every page it holds, so a page whose several unshared targets each come
+    # back to it counts once (the page's own URL strings: no copy)
+    seen: set[str] | None = None
 
     def add(self, url: str, severity: str | None, kind: str | None, services: int) -> None:
         if severity is not None and SEVERITY_RANK.get(severity, 3) < SEVERITY_RANK.get(self.severity, 3):
@@ -78,6 +81,8 @@ class _Group:
         if url == self.last:
             return
         self.last = url
+        if self.seen is not None:
+            self.seen.add(url)
         self.pages += 1
         self.services += services
         if kind is not None:
@@ -88,6 +93,8 @@ class _Group:
     def merge(self, other: _Group) -> None:
         if SEVERITY_RANK.get(other.severity, 3) < SEVERITY_RANK.get(self.severity, 3):
             self.severity = other.severity
+        if self.seen is not None:     # other: the rule's own group, or a target only one page links
+            self.seen |= other.seen if other.seen is not None else set(other.urls)
         self.pages += other.pages
         self.services += other.services
         self.types.update(other.types)
@@ -147,6 +154,8 @@ class _Grouper:
                 return self._group(rule, "rule", "")
             self.keys[rule] += kind != "rule"
             group = self.groups[index] = _Group(rule, kind, key)
+            if rule == "broken-link" and kind == "rule":
+                group.seen = set()
         return group
 
     def _services_of(self, row: dict[str, Any]) -> int:
@@ -173,6 +182,7 @@ class _Grouper:
             group.add(url, severity, kind, services)
             return
         if rule == "broken-link" and ev.get("targets"):
+            url = self.site.url_object(url)
             for target in ev["targets"]:
                 group = self._group(rule, "broken-target", str(target.get("url")))
                 group.detail.setdefault("status", target.get("status"))
@@ -207,11 +217,11 @@ class _Grouper:
 
         def put(group: _Group, kind: str, key: str, types: list[str] | None) -> None:
             index = (group.rule, kind, key)
-            if index in final:
-                final[index][0].merge(group)
-            else:
-                final[index] = (_Group(group.rule, kind, key, group.severity, group.pages, group.services,
-                                       sorted(group.urls), Counter(group.types), dict(group.detail)), types)
+            if index not in final:
+                final[index] = (_Group(group.rule, kind, key, group.severity, detail=dict(group.detail),
+                                       seen=set() if group.rule == "broken-link" and kind == "rule" else None),
+                                types)
+            final[index][0].merge(group)
 
         parts: dict[tuple[str, str], list[_Group]] = {}
         for (rule, kind, key, _part), group in self.groups.items():
@@ -229,6 +239,10 @@ class _Grouper:
                     put(group, "template", key, whole)
                 else:
                     put(group, "rule", "", None)
+        for group, _types in final.values():
+            if group.seen is not None:        # distinct pages, whichever groups they came from
+                group.pages, group.services = len(group.seen), len(group.seen & self.services)
+                group.seen = None
         return sorted((self._fix(g, types) for g, types in final.values()), key=sort_key)
 
     def _fix(self, group: _Group, types: list[str] | None) -> dict[str, Any]:

@@ -78,14 +78,15 @@ def test_a_broken_link_on_two_pages_is_grouped_by_target_but_not_a_template(tmp_
 
     def body(path):
         links = '<a href="/gone/a.html">甲</a>' if path in two else ""
-        return links + ('<a href="/gone/b.html">乙</a>' if path == single else "")
+        return links + ('<a href="/gone/b.html">乙</a><a href="/gone/c.html">丙</a>' if path == single else "")
     result = audit(tmp_path, portal_routes(24, body=body))
     fixes = {f["kind"]: f for f in _fixes(result, "broken-link")}
     assert set(fixes) == {"broken-target", "rule"}
     shared = fixes["broken-target"]
     assert (shared["target"], shared["pages"], shared["template"]) == (BASE + "/gone/a.html", 2, False)
     assert sorted(shared["urls"]) == sorted(BASE + p for p in two)
-    assert fixes["rule"]["urls"] == [BASE + single]        # one page's own dead link: the rule's group
+    # one page's own dead links (two targets no other page links): the rule's group, the page once
+    assert (fixes["rule"]["urls"], fixes["rule"]["pages"]) == ([BASE + single], 1)
 
 
 def test_a_robots_rule_blocking_a_folder_is_one_robots_rule_fix(tmp_path):
