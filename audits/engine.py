@@ -23,6 +23,8 @@ from govseo.spool import Spool
 
 
 def _applicable(rule: Rule, site: Site) -> int:
+    if rule.judges is not None:
+        return rule.judges(site)
     if rule.scope == "page":
         return len(site.html_pages())
     if rule.scope == "url":

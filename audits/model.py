@@ -88,6 +88,14 @@ class Finding:
         return f"Finding({self.rule!r}, {self.url!r}, {self.message!r}, {self.evidence!r}, {self.severity!r})"
 
 
+def pages_of_kind(*kinds: str) -> Callable[[Site], int]:
+    """``Rule.judges`` for a page rule that judges only pages of these types (audits/pagetype.py): with
+    none of them on the site it has nothing to judge; otherwise they are its pass ratio's denominator."""
+    def judges(site: Site) -> int:
+        return sum(1 for page in site.every_html_page() if site.kind(page) in kinds)
+    return judges
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -105,6 +113,10 @@ class Rule:
     # engine may run it over windows of pages (Site.window). False for rules that compare pages.
     local: bool = False
     jurisdiction: str | None = None     # see JURISDICTIONS
+    # How many things the rule judges on this site (origins with a robots.txt, citizen queries with a
+    # page, service guides, ...), when not what its scope says; 0 makes its status "n/a" (it weighs
+    # nothing). None: every 200 HTML page (scope page), every URL (url), one verdict (site).
+    judges: Callable[[Site], int] | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES or self.category not in CATEGORIES or self.scope not in SCOPES \

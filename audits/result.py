@@ -5,10 +5,11 @@ from __future__ import annotations
 from statistics import mean
 from typing import Any
 
+from audits.causes import group_fixes
 from audits.findability import Assessment
 from audits.fixes import service_fixes
 from audits.model import CATEGORIES, Rule
-from audits.scoring import RuleOutcome, category_scores, page_score, site_score
+from audits.scoring import RuleOutcome, capped_score, category_scores, gate, page_score, site_score
 from audits.site import Page, Site
 from audits.synonyms import load_synonyms
 from govseo import __version__
@@ -45,6 +46,19 @@ def _pages(site: Site, scored: list[RuleOutcome], services: set[str]) -> Spool:
                           "is_service": url in services, "kind": "blocked", "type": None, "content_type": None,
                           "size": None})
     return pages
+
+
+def site_gates(site: Site) -> list[dict[str, Any]]:
+    """The site-wide gates that cap the site score (see audits/scoring.py): the share of pages, and of
+    service guides, that search engines may index."""
+    html = site.every_html_page()
+    indexable = sum(1 for page in html if page.id in site.indexable_ids)
+    blocked = sum(1 for url, state, _via in site.urls.values()
+                  if state == "blocked" and site.scope.on_site(url) and site.blocked_for(url))
+    services = site.assessments
+    gates = [gate("pages-indexable", indexable, len(html) + blocked),
+             gate("services-indexable", sum(1 for a in services if not a.gates), len(services))]
+    return [g for g in gates if g is not None]
 
 
 def _services(site: Site, assessments: list[Assessment]) -> Spool:
@@ -86,8 +100,10 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     The long lists, findings, pages and services, are Spools (on disk, iterable, see govseo/spool.py)."""
     scored = [o for _, o, _ in outcomes]
     categories = category_scores(scored, CATEGORIES)
-    if site.assessments:    # findability: the mean service score (documented in audits/scoring.py)
-        categories["findability"] = round(mean(a.score for a in site.assessments))
+    # findability: the mean service score, null without services (documented in audits/scoring.py)
+    categories["findability"] = round(mean(a.score for a in site.assessments)) if site.assessments else None
+    uncapped = site_score(categories)
+    gates = site_gates(site)
     services = _services(site, site.assessments)
     rules = [{
         "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,
@@ -107,13 +123,15 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
             "settings": {k: options.get(k) for k in ("max_pages", "max_depth", "concurrency", "delay",
                                                      "obey_robots", "subdomains", "include", "exclude")},
         },
-        "site": {"url": site.home, "name": site.name, "score": site_score(categories), "categories": categories,
+        "site": {"url": site.home, "name": site.name, "score": capped_score(uncapped, gates),
+                 "score_uncapped": uncapped, "categories": categories, "gates": gates,
                  "jurisdiction": site.jurisdiction},
         "rules": rules,
         "findings": findings,
         "pages": _pages(site, scored, {a.service.url for a in site.assessments}),
         "services": services,
         "sections": _sections(site.assessments),
+        "fixes": group_fixes(site, findings),
         "queries": [{"query": q.text, "url": q.url, "position": q.position, "top_results": q.top_results}
                     for q in site.user_queries],
     }

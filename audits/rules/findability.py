@@ -129,6 +129,7 @@ UNANSWERED = Rule(
     fix=Text("把搜索词中的说法写进对应页面的标题、H1 或描述；确认页面可被收录。",
              "Put the query's wording into the page's title, H1 or description; make sure the page is indexable."),
     source="this project", check=check_queries, params={"top": 10},
+    judges=lambda site: sum(1 for query in site.user_queries if query.url),
 )
 
 RULES = [HARD, VOCABULARY, SEARCH_RANK, UNANSWERED]

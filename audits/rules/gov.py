@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from audits.model import Finding, Rule, Text
+from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.pagetype import COLUMN_URL, GUIDE_ELEMENTS
 from audits.rules.rendering import guide_elsewhere, guide_text
 from audits.site import Page, Site
@@ -161,6 +161,11 @@ _IDENTITY = {
 }
 
 
+def _has_home(site: Site) -> int:
+    home = home_page(site)
+    return int(home is not None and home.artifacts is not None)
+
+
 def check_identity(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     home = home_page(site)
     if home is None or home.artifacts is None:
@@ -184,7 +189,7 @@ IDENTITY = Rule(
     fix=Text("在首页页脚以文字形式显示“网站标识码：bm……”“某ICP备……号”和“某公网安备……号”，并链接到对应的备案查询网站。",
              "Show 网站标识码, the ICP number and the 公网安备 number as text in the home page footer, linked to "
              "the registration sites."),
-    source="GOV", check=check_identity, jurisdiction="cn-gov",
+    source="GOV", check=check_identity, judges=_has_home, jurisdiction="cn-gov",
 )
 
 
@@ -226,7 +231,7 @@ GUIDE = Rule(
              "phone) as headed text or a table on the page."),
     source="CHK 服务实用", check=check_guide,
     params={"required": ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理时间", "联系电话"],
-            "min_elements": 7}, local=True, jurisdiction="cn-gov",
+            "min_elements": 7}, local=True, judges=pages_of_kind("service"), jurisdiction="cn-gov",
 )
 
 RULES = [MISSING, INVALID, IDENTITY, GUIDE]

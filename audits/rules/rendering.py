@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from audits.artifacts import LOADING
-from audits.model import Finding, Rule, Text
+from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.pagetype import guide_elements
 from audits.site import Page, Site
 from crawler.response import media_type
@@ -314,7 +314,7 @@ ATTACHMENT = Rule(
              "附件只作为申请表格下载。",
              "Publish the guide's elements (name, legal basis, conditions, materials, place, hours, phone) as page "
              "text; keep attachments for forms only."),
-    source="BD", check=check_attachment,
+    source="BD", check=check_attachment, judges=pages_of_kind("service"),
     params={"min_elements": 4, "extensions": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "jpg", "jpeg",
                                               "png", "gif", "bmp", "tif", "tiff"]}, local=True,
 )

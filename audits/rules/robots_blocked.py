@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from audits.model import Finding, Rule, Text
+from audits.robotsmatch import BlockingRules
 from audits.site import Site
+from crawler.urls import origin
 
 CHECKED_STATES = frozenset({"done", "blocked", "queued"})
 
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
+    finders: dict[str, BlockingRules | None] = {}
     for uid, (url, state, _via) in site.urls.items():
         if state not in CHECKED_STATES or not site.scope.on_site(url):
             continue
@@ -20,10 +23,16 @@ def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
             continue   # attachments and images are not pages to rank
         engines = site.blocked_for(url)
         if engines:
+            host = origin(url)
+            if host not in finders:
+                row = site.robots.get(host)
+                finders[host] = BlockingRules(row["body"] or b"") if row is not None else None
+            finder = finders[host]
+            causes = [c for c in (finder.cause(url, e) for e in engines) if c] if finder is not None else []
             yield Finding(RULE.id, url,
                           Text(f"robots.txt 禁止 {'、'.join(engines)} 抓取此网址",
                                f"robots.txt disallows {', '.join(engines)}"),
-                          {"engines": engines})
+                          {"engines": engines, "rules": causes})
 
 
 RULE = Rule(

@@ -16,6 +16,12 @@ from audits.sitemapcheck import ENTRY_PROBLEMS, entry_problems, validate_sitemap
 from crawler.urls import BadURL, normalize, origin
 
 
+def _served_robots(site: Site) -> list[dict[str, Any]]:
+    """The start origins' robots.txt rows that answered (below 400): the files there are to judge."""
+    rows = [site.robots.get(o) for o in site.origins]
+    return [row for row in rows if row is not None and row["status"] is not None and row["status"] < 400]
+
+
 def check_robots_invalid(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     for start_origin in site.origins:
         row = site.robots.get(start_origin)
@@ -43,7 +49,7 @@ ROBOTS_INVALID = Rule(
              "确认 /robots.txt 返回纯文本而不是网页。",
              "Rewrite per RFC 9309: groups start with User-agent, paths start with / or *, Sitemap lines are "
              "absolute URLs; serve plain text, not a web page."),
-    source="LH, RFC", check=check_robots_invalid,
+    source="LH, RFC", check=check_robots_invalid, judges=lambda site: len(_served_robots(site)),
 )
 
 
@@ -88,13 +94,19 @@ BLOCKS_ENGINE = Rule(
              "search-result paths."),
     source="BD", check=check_blocks_engine, params={"engines": ["Baiduspider", "Googlebot", "360Spider",
                                                                 "Sogou web spider"]},
+    judges=lambda site: sum(1 for o in site.origins if o in site.robots and site.robots_parser(o + "/") is not None),
 )
+
+
+def _found_sitemap(sitemap: dict[str, Any]) -> bool:
+    """A sitemap that exists (a default location that does not is not an invalid sitemap)."""
+    return not (sitemap["kind"] == "missing" or (sitemap["source"] == "default" and sitemap["status"] != 200))
 
 
 def check_sitemap_invalid(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     for sitemap in site.sitemaps:
-        if sitemap["kind"] == "missing" or (sitemap["source"] == "default" and sitemap["status"] != 200):
-            continue    # a default location that does not exist is not an invalid sitemap
+        if not _found_sitemap(sitemap):
+            continue
         issues = validate_sitemap(sitemap)
         if issues:
             yield Finding(SITEMAP_INVALID.id, sitemap["url"],
@@ -118,6 +130,7 @@ SITEMAP_INVALID = Rule(
              "Generate UTF-8 XML with the sitemaps.org 0.9 namespace; split large files under a sitemap index; "
              "use absolute locs."),
     source="BD, SM", check=check_sitemap_invalid,
+    judges=lambda site: sum(1 for s in site.sitemaps if _found_sitemap(s)),
 )
 
 
@@ -156,6 +169,7 @@ SITEMAP_BAD_URL = Rule(
     fix=Text("网站地图只保留返回 200、可收录的最终网址；删除已下线页面，把跳转前的旧地址换成新地址。",
              "Keep only final, indexable 200 URLs; drop retired pages and replace redirected URLs."),
     source="G, SF", check=check_sitemap_bad_url, params={"max_evidence": 20},
+    judges=lambda site: sum(1 for s in site.sitemaps if s["kind"] in ("urlset", "txt")),
 )
 
 RULES = [ROBOTS_INVALID, BLOCKS_ENGINE, SITEMAP_INVALID, SITEMAP_BAD_URL]

@@ -38,5 +38,5 @@ RULE = Rule(
              "whole site."),
     fix=Text("在网站根目录提供 robots.txt（UTF-8 纯文本），写明允许抓取的范围和 Sitemap 地址；确保它稳定返回 200。",
              "Serve a plain UTF-8 robots.txt at the root with your rules and Sitemap line; make sure it answers 200."),
-    source="G, RFC", check=check,
+    source="G, RFC", check=check, judges=lambda site: sum(1 for o in site.origins if o in site.robots),
 )

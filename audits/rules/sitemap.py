@@ -36,5 +36,5 @@ RULE = Rule(
     fix=Text("生成 sitemap.xml（每个文件不超过 5 万条、10MB），在 robots.txt 中用 Sitemap: 行声明，并提交到百度搜索资源平台。",
              "Publish sitemap.xml (≤ 50,000 URLs, 10 MB per file), declare it in robots.txt and submit it to "
              "Baidu's webmaster platform."),
-    source="BD, G", check=check,
+    source="BD, G", check=check, judges=lambda site: sum(1 for o in site.origins if o in site.robots),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from audits.model import Finding, Rule, Text
+from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.site import Site
 
 # Pages whose own content should be indexed (not lists, pagination or utility pages).
@@ -127,6 +127,7 @@ WEAK = Rule(
              "Link each guide from popular-services blocks, department and topic pages and related guides — "
              "at least two different pages."),
     source="SF Link Score", check=check_weak_links, params={"min_inlinks": 2, "bottom_share": 0.1},
+    judges=pages_of_kind("service"),
 )
 
 RULES = [DEEP, ORPHAN, NOT_IN_SITEMAP, WEAK]
