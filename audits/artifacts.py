@@ -101,7 +101,10 @@ BLOCK_TAGS = frozenset({
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
     "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul", "iframe", "frame", "body", "html",
 })
-_PLACEHOLDER_HINT = re.compile(r"(^|[-_ ])(app|root|content|main|container|guide|detail|zoom|loading)([-_ ]|$)", re.I)
+# An empty container whose id or class names it as the page's content (an id/class word that ends with one of
+# these): "content", "main-content", "guide-app". Not a widget's box ("content-share", "share-content-btn") nor
+# a layout wrapper ("container", "clearfix"), which many templates leave empty.
+_PLACEHOLDER_HINT = re.compile(r"(?:^|[-_])(?:app|root|content|main|guide|detail|zoom|loading)$", re.I)
 _CRUMB_HINT = re.compile(r"crumb|position|location|dqwz|weizhi|path", re.I)
 _AJAX = re.compile(r"\$\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|XMLHttpRequest|\baxios\b|\.load\s*\(", re.I)
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您的位置|所在位置|您现在的位置)")
@@ -157,8 +160,8 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
             if tag == "img":
                 art.images.append(((el.get("src") or "").strip(), el.get("alt")))
             elif tag in ("div", "section", "main", "article") and not len(el) and not (el.text or "").strip():
-                hint = f"{el.get('id') or ''} {el.get('class') or ''}"
-                if _PLACEHOLDER_HINT.search(hint):
+                words = f"{el.get('id') or ''} {el.get('class') or ''}".split()
+                if any(_PLACEHOLDER_HINT.search(word) for word in words):
                     art.placeholders += 1
             if art.breadcrumb is None and tag in ("div", "p", "nav", "span", "ol", "ul"):
                 hint = f"{el.get('id') or ''} {el.get('class') or ''}"

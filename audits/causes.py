@@ -10,8 +10,8 @@ services it affects. Kinds, in the order a finding is tried:
 - ``broken-target``: broken-link (page, target) pairs, by target, when 2+ pages link the target.
 - ``redirect``: redirect-chain findings by final URL, meta-refresh findings by target, when 2+ share it.
 - ``template``: findings of TEMPLATE_RULES (noindex, a missing title/description/h1/lang/viewport, a
-  fixed canonical, missing 网页设计规范 tags, no publish date) with the same raw element or value (the noindex meta tag or
-  X-Robots-Tag header as written, the viewport or canonical value, which gov tags are missing; a missing
+  fixed canonical, missing 网页设计规范 tags, a wrong site tag value, no publish date) with the same raw element or value (the noindex meta tag or
+  X-Robots-Tag header as written, the viewport or canonical value, which gov tags are missing, a site tag's wrong value; a missing
   element is the same absence) on the pages of a template.
 - ``rule``: the rest, one group per rule (its generic failure and fix texts).
 
@@ -56,6 +56,7 @@ GATING = frozenset({"noindex", "robots-blocked", "http-error", "canonical-proble
 TEMPLATE_RULES = frozenset(causetext.TEMPLATE_TEXT)
 SEVERITY_RANK = {"error": 0, "warning": 1, "notice": 2}
 _NOINDEX = ("noindex", "none")
+SITE_TAGS = frozenset({"SiteName", "SiteDomain", "SiteIDCode"})     # one value for the whole site
 USABLE_VIEWPORT = re.compile(r"width\s*=|initial-scale\s*=", re.I)      # as mobile-missing reads it
 
 
@@ -129,6 +130,11 @@ def template_key(rule: str, evidence: Any) -> str | None:
         return "\n".join(ev.get("canonicals") or []) or None
     if rule == "gov-meta-missing":
         return ",".join(ev.get("missing") or []) or None
+    if rule == "gov-meta-invalid":
+        # a site tag's wrong value, the same on every page; a page's own PubDate beside it does not stop the
+        # page from sharing the template's fault (its finding still says both)
+        problems = [p for p in ev.get("problems") or [] if p.get("tag") in SITE_TAGS]
+        return "\n".join(f"{p['tag']}\t{p.get('value')}\t{p.get('expected')}" for p in problems) or None
     return "" if rule in TEMPLATE_RULES else None
 
 
@@ -267,7 +273,7 @@ class _Grouper:
             key = key.replace(site_origin, "")
         digest = hashlib.sha1(f"{group.rule}\0{group.kind}\0{key}".encode()).hexdigest()[:12]
         return {"id": digest, "rule": group.rule, "severity": group.severity, "kind": group.kind,
-                "cause": cause.zh, "cause_en": cause.en, "fix": fix.zh, "fix_en": fix.en,
+                "cause": cause.zh, "cause_en": cause.en, "fix": fix.zh, "fix_en": fix.en[:1].upper() + fix.en[1:],
                 "pages": group.pages, "services": group.services, "services_total": len(self.services),
                 "template": types is not None, "target": target, "urls": group.urls,
                 "page_types": types or []}

@@ -94,6 +94,15 @@ def _gov_meta(key: str, at: Text) -> tuple[Text, Text]:
                  f"add the meta tags {', '.join(names)} to the <head> of {at.en}, filled in by the CMS"))
 
 
+def _gov_value(key: str, at: Text) -> tuple[Text, Text]:
+    rows = [line.split("\t") for line in key.split("\n")]
+    tags = " ".join(f'<meta name="{tag}" content="{clip(value)}">' for tag, value, _ in rows)
+    zh = "；".join(f"{tag} 应为 {clip(expected)}" for tag, _, expected in rows)
+    en = "; ".join(f"{tag} should be {clip(expected)}" for tag, _, expected in rows)
+    return (Text(f"{at.zh}中的 {tags}（{zh}）", f"{tags} in {at.en} ({en})"),
+            Text(f"在{at.zh}中改正站点标签的取值：{zh}", f"correct the site tags in {at.en}: {en}"))
+
+
 def _date(key: str, at: Text) -> tuple[Text, Text]:
     return (Text(f"{at.zh}不显示发布日期，也不输出 <meta name=\"PubDate\">",
                  f"{at.en} shows no publish date and outputs no <meta name=\"PubDate\">"),
@@ -116,6 +125,7 @@ TEMPLATE_TEXT: dict[str, Callable[[str, Text], tuple[Text, Text]]] = {
     "mobile-missing": _viewport,
     "canonical-problem": _canonical,
     "gov-meta-missing": _gov_meta,
+    "gov-meta-invalid": _gov_value,
     "publish-date-missing": _date,
 }
 

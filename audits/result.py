@@ -9,7 +9,15 @@ from audits.causes import group_fixes
 from audits.findability import Assessment
 from audits.fixes import service_fixes
 from audits.model import CATEGORIES, Rule
-from audits.scoring import RuleOutcome, capped_score, category_scores, gate, page_score, site_score
+from audits.scoring import (
+    RuleOutcome,
+    capped_category,
+    capped_score,
+    category_scores,
+    gate,
+    page_score,
+    site_score,
+)
 from audits.site import Page, Site
 from audits.synonyms import load_synonyms
 from govseo import __version__
@@ -104,6 +112,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     categories["findability"] = round(mean(a.score for a in site.assessments)) if site.assessments else None
     uncapped = site_score(categories)
     gates = site_gates(site)
+    categories["indexability"] = capped_category(categories["indexability"], gates)
     services = _services(site, site.assessments)
     rules = [{
         "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,

@@ -35,6 +35,7 @@ the room above the floor (cap 55), 90 % indexable still allows 91. The floor of 
 rest of the site does visible in the number (a fully hidden site needs one template line changed, not
 a rebuilt site), and keeps it apart from 0. A gate with nothing to count (no HTML page, no service) is
 left out; the gate that lowered the score is marked ``binding`` (at most one: the first lowest cap).
+The pages gate caps the indexability category the same way (``score_uncapped`` is the mean before it).
 """
 
 from __future__ import annotations
@@ -115,6 +116,13 @@ def gate(gate_id: str, indexable: int, total: int) -> dict[str, Any] | None:
     share = indexable / total
     return {"id": gate_id, "indexable": indexable, "total": total, "share": round(share, 4),
             "cap": gate_cap(share), "binding": False}
+
+
+def capped_category(score: int | None, gates: list[dict[str, Any]]) -> int | None:
+    """The indexability category under the pages gate's cap: "可收录性 85" beside a site nobody can index
+    would contradict the headline."""
+    pages = next((g for g in gates if g["id"] == "pages-indexable"), None)
+    return score if score is None or pages is None else min(score, int(pages["cap"]))
 
 
 def capped_score(uncapped: int | None, gates: list[dict[str, Any]]) -> int | None:

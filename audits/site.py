@@ -252,6 +252,12 @@ class Site:
         return self.kinds.get(page.id)
 
     @cached_property
+    def home_blocks(self) -> frozenset[str]:
+        """The home page's text blocks: what the template shows on every page (navigation, footer)."""
+        page = self.page(self.home)
+        return frozenset(page.artifacts.blocks) if page is not None and page.artifacts is not None else frozenset()
+
+    @cached_property
     def image_uses(self) -> Counter[int]:
         """How many <img> links point at each URL (template images are used on many pages)."""
         return self.links.image_uses()

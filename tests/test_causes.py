@@ -32,7 +32,7 @@ def test_a_template_wide_noindex_is_one_template_fix_with_every_page(tmp_path):
     assert (fix["kind"], fix["template"], fix["pages"]) == ("template", True, total)
     assert (fix["services"], fix["services_total"]) == (4, 4)
     assert fix["fix"] == f"删除网站模板中的 {NOINDEX}"
-    assert NOINDEX in fix["fix_en"] and "site template" in fix["fix_en"]
+    assert fix["fix_en"] == f"Remove {NOINDEX} from the site template"
     assert len(fix["urls"]) == MAX_URLS and fix["urls"] == sorted(fix["urls"])
     assert result["fixes"][0] is fix          # it keeps every service out: first
 
@@ -183,3 +183,19 @@ def test_a_fix_id_is_the_same_on_another_host(tmp_path):
             site.close()
         ids.append({f["kind"]: f["id"] for f in fixes if f["rule"] == "broken-link"})
     assert ids[0] == ids[1] and "broken-target" in ids[0]
+
+
+def test_a_wrong_site_tag_in_the_template_is_one_fix_and_a_pubdate_stays_the_pages(tmp_path):
+    """SiteDomain naming another host on every page is one line of the template, pages with a malformed PubDate
+    besides included; a malformed PubDate alone is the page's own value (near miss)."""
+    wrong = '<meta name="SiteName" content="云溪市人民政府"><meta name="SiteDomain" content="www.old-portal.gov.cn">'
+    odd, alone = {article_path(1), article_path(2)}, {article_path(3)}
+    result = audit(tmp_path, portal_routes(12, head=lambda path: (
+        wrong.replace("www.old-portal.gov.cn", "portal.test") if path in alone else wrong) + (
+        '<meta name="PubDate" content="2026年11月3日">' if path in odd | alone else "")))
+    fixes = _fixes(result, "gov-meta-invalid")
+    template = [f for f in fixes if f["kind"] == "template"]
+    assert [(f["template"], f["pages"]) for f in template] == [(True, 12)]    # 13 pages, 1 right
+    assert "www.old-portal.gov.cn" in template[0]["cause"] and "portal.test" in template[0]["fix"]
+    # the page whose only fault is its own PubDate: said by the rule
+    assert [(f["kind"], f["pages"]) for f in fixes if f["kind"] != "template"] == [("rule", 1)]

@@ -36,6 +36,7 @@ def test_a_site_no_page_of_which_may_be_indexed_scores_at_most_10(tmp_path):
     assert pages["indexable"] == 0 and pages["total"] == 17 and pages["share"] == 0.0
     assert pages["cap"] == 10 and pages["binding"] is True
     assert site["score"] <= 10 < site["score_uncapped"]
+    assert site["categories"]["indexability"] <= 10          # the category does not contradict the headline
     assert _gate(result, "services-indexable")["share"] == 0.0
     assert sum(g["binding"] for g in site["gates"]) == 1
 
@@ -55,7 +56,7 @@ def test_a_healthy_site_is_not_capped(tmp_path):
     site = result["site"]
     assert [(g["id"], g["share"], g["cap"]) for g in site["gates"]] == [
         ("pages-indexable", 1.0, 100), ("services-indexable", 1.0, 100)]
-    assert site["score"] == site["score_uncapped"]
+    assert site["score"] == site["score_uncapped"] and site["categories"]["indexability"] > 90
     assert not any(g["binding"] for g in site["gates"])
 
 

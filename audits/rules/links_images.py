@@ -118,7 +118,7 @@ ALT = Rule(
              "不符合《信息技术 互联网内容无障碍可访问性技术要求与测试方法》（GB/T 37668）。",
              "Engines and image search read alt to understand images; screen readers fall back to the file name "
              "(GB/T 37668, WCAG 1.1.1)."),
-    fix=Text("为每张有内容的图片填写简短的 alt，说明图片内容（如“云溪市政务服务中心办事大厅”）；纯装饰图片写 alt=\"\"。",
+    fix=Text("为每张有内容的图片填写简短的 alt，说明图片内容（如“市政务服务中心办事大厅”）；纯装饰图片写 alt=\"\"。",
              "Give every meaningful image a short alt describing it; mark decorative images with alt=\"\"."),
     source="LH", check=check_alt, params={"max_evidence": 10}, local=True,
 )

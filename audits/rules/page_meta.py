@@ -75,10 +75,18 @@ LANG = Rule(
 
 
 # ---------------------------------------------------------------- publish-date-missing
-_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?tiembre|octubre|noviembre|diciembre)"
+_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+                   # English and Spanish sites: February 14, 2023 / 14 February 2023 / 14 de febrero de 2023
+                   rf"|\b{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
+                   rf"|\b\d{{1,2}}\s+de\s+{_MES}\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b", re.I)
 # A dated line labelled as the page's own date counts even when the template detector took it for boilerplate
 # (one source's "发布时间：…  来源：…" line looks alike on many pages once digits are normalised).
-_LABELLED = re.compile(r"(发布|发文|成文|印发|公开|发表)(时间|日期)|日期\s*[:：]")
+_LABELLED = re.compile(r"(发布|发文|成文|印发|公开|发表)(时间|日期)|日期\s*[:：]"
+                       r"|\b(?:last\s+)?(?:updated|modified|reviewed|published|posted)\b|actualizad[oa]|actualización"
+                       r"|publicad[oa]", re.I)
 
 
 def shows_date(site: Site, page: Page, meta_names: list[str]) -> bool:

@@ -274,10 +274,15 @@ def _path_ends(url: str, exts: tuple[str, ...]) -> bool:
 
 
 def guide_text(site: Site, page: Page) -> str:
-    """The page's main text plus its short label blocks: on a site of mostly guides, labels such as 办理材料
-    repeat on every page and the template detector files them under boilerplate."""
+    """The page's main text plus the guide's label lines that the template detector filed under boilerplate:
+    on a site of mostly guides, a label (办理材料) repeats on every guide, and so does a labelled line whose
+    value every guide shares (办理地点：市政务服务中心, 办理时间：工作日…). A labelled line the home page shows
+    too (a site-wide footer's 联系电话) is the site's, not the guide's."""
     main = site.main_blocks(page)
-    labels = [b for b in (page.artifacts.blocks if page.artifacts else []) if len(b) <= 12 and b not in main]
+    own = set(main)
+    site_wide = site.home_blocks
+    labels = [b for b in (page.artifacts.blocks if page.artifacts else []) if b not in own and (
+        len(b) <= 12 or (b not in site_wide and guide_elements(b)))]
     return "\n".join([*main, *labels])
 
 

@@ -200,6 +200,29 @@ def test_service_guide_incomplete(tmp_path):
     assert set(run_rule(site, "service-guide-incomplete", required=["事项名称", "收费标准"])) == {s[0], s[1], s[2], s[4]}
 
 
+def test_service_guide_lines_every_guide_shares_still_count(tmp_path):
+    """On a site of mostly guides, a labelled line whose value every guide shares (the same service centre, the
+    same hours) is filed under the template; it is still the guide's. A line the home page shows too (the site's
+    footer phone) is not."""
+    guides = [f"/bsfw/grbs/202609/t2026091{n}_200{n}.html" for n in range(1, 6)]
+    shared = [("办理地点", "市政务服务中心一楼综合窗口"), ("办理时间", "工作日上午9:00—12:00，下午13:30—17:30")]
+    footer = FOOTER.replace("</div>", "<p>联系电话：0870-3120000</p></div>")
+
+    def guide(n: int, rows: list[tuple[str, str]]) -> str:
+        own = [("事项名称", f"第{n}类证明开具"), ("设定依据", f"《测试市证明事项办法》第{n}条"),
+               ("申请条件", f"本市第{n}类申请人"), ("办理材料", f"第{n}类申请表")]
+        return page(h1=f"第{n}类证明开具", body="".join(f"<p>{k}：{v}</p>" for k, v in own + rows) + footer)
+
+    site = build_site(tmp_path, {
+        "/": home(*guides, footer=footer),
+        **{path: guide(n, [*shared, ("联系电话", f"0870-312{n:04d}")]) for n, path in enumerate(guides[:4], 1)},
+        guides[4]: guide(5, shared),        # no phone of its own: the footer's is the site's
+    })
+    found = run_rule(site, "service-guide-incomplete")
+    assert set(found) == {guides[4]}
+    assert found[guides[4]].evidence["missing"] == ["联系电话"]
+
+
 # ---------------------------------------------------------------- jurisdiction: Chinese government sites only
 GOV_RULES = ("gov-meta-missing", "gov-meta-invalid", "site-identity-missing", "service-guide-incomplete")
 EN_FOOTER = "<footer><p>An official website of the City of Testville. Contact us: (555) 010-0199.</p></footer>"

@@ -82,6 +82,26 @@ def test_publish_date_not_required_of_a_frame_fragment(tmp_path):
     assert run_rule(site, "publish-date-missing") == {}
 
 
+def test_publish_date_in_english_and_spanish(tmp_path):
+    """A foreign government site writes its dates in words: "Last Updated: February 14, 2023" (usa.gov),
+    "14 de febrero de 2023". Near miss: a year alone is no date."""
+    text = "<p>" + "Find out how to apply for benefits and what documents you need to bring. " * 6 + "</p>"
+    paths = [f"/news/2023/02/story-{n}.html" for n in range(1, 6)]
+
+    def story(date_line: str) -> str:
+        return page(title="Benefits | City of Testville", h1="Benefits", description=None, body=text + date_line)
+
+    site = build_site(tmp_path, {
+        "/": home(*paths),
+        paths[0]: story("<p>Last Updated: February 14, 2023</p>"),
+        paths[1]: story("<p>Published 3 Mar 2024</p>"),
+        paths[2]: story("<p>Última actualización: 14 de febrero de 2023</p>"),
+        paths[3]: story("<p>Updated: Feb. 9, 2023</p>"),
+        paths[4]: story("<p>The 2023 budget is online.</p>"),
+    })
+    assert set(run_rule(site, "publish-date-missing")) == {paths[4]}
+
+
 def test_structured_data_invalid(tmp_path):
     def ld(text: str) -> str:
         return page(head=f'<script type="application/ld+json">{text}</script>')

@@ -155,6 +155,9 @@ def test_js_dependent_content_app_shells(tmp_path):
         "/noscript": templated("<noscript>请启用 JavaScript 后浏览本页内容。</noscript>", h1="办事指南"),
         "/noscript-en": templated("<noscript>You need to enable JavaScript to run this app.</noscript>", h1="Guide"),
         "/template-only": templated('<div class="wrap"><div class="l"></div><div class="r"></div></div>' + app),
+        # an empty container named as the page's content, on a short page
+        "/empty-main": templated('<p>本栏目收录市统计局发布的年度统计公报和月度统计数据。</p><div class="main-content"></div>',
+                                 h1="统计数据"),
     }
     quiet = {
         # analytics only (百度统计, CNZZ, Google Analytics, a 无障碍 toolbar, jQuery) on a page of template text
@@ -175,6 +178,10 @@ def test_js_dependent_content_app_shells(tmp_path):
         "/short-app": templated('<div id="app"><p>本站办事指南已全部迁移至省政务服务网，请前往新地址办理相关事项。</p></div>' + app,
                                 h1="迁移通知"),
         "/long-app": templated('<div id="app">' + PROSE + "</div>" + app, h1="周末不打烊"),
+        # a short list page whose empty boxes are a share widget and a layout wrapper, not its content
+        "/share-box": templated('<p>本栏目收录市统计局发布的年度统计公报和月度统计数据。</p><div class="article-share" '
+                                'id="content-share"></div><div class="xxgk-container"></div>'
+                                '<script src="/js/share.js"></script>', h1="统计公报"),
         # short but complete, no scripts at all
         "/short": page(h1="联系我们", body=NAV + "<p>地址：测试市人民路1号，邮编：650000，电话：0870-3120000。</p>" + FOOT),
         # a page of pictures (its own image) with the app script
@@ -188,7 +195,7 @@ def test_js_dependent_content_app_shells(tmp_path):
     assert signals["/bsfw/bszn/2015.html"] == ["loading placeholder: 加载中...", "mount: div#app[data-api]"]
     assert signals["/loading"] == ["loading placeholder: 正在加载，请稍候…"]
     assert signals["/loading-en"] == ["loading placeholder: Loading..."]
-    assert signals["/vue"] == ["mount: div#root[v-cloak]"]
+    assert signals["/vue"] == ["mount: div#root[v-cloak]"] and signals["/empty-main"] == ["placeholders: 1"]
     assert signals["/ng"] == ["mount: section[ng-app]"] and signals["/react"] == ["mount: div[data-reactroot]"]
     assert (signals["/state"], signals["/next"], signals["/nuxt"]) == (
         ["state: __INITIAL_STATE__"], ["state: __NEXT_DATA__"], ["state: __NUXT__"])
