@@ -15,6 +15,11 @@ services it affects. Kinds, in the order a finding is tried:
   element is the same absence) on the pages of a template.
 - ``rule``: the rest, one group per rule (its generic failure and fix texts).
 
+Two rules restate causes other findings already give, so their findings join those fixes rather than
+saying them again: robots-blocks-engine's "service guides blocked" joins the robots-rule fix of the line
+that blocks those guides (the fix's ``rules`` lists both), and service-hard-to-find (a service's summary
+of its other findings' reasons) forms no fix of its own.
+
 Template detection (not guessed from the rule alone): a cause sits in the template when it is on at
 least TEMPLATE_SHARE (90 %) of the site's 200 HTML pages and at least TEMPLATE_MIN_PAGES (10) pages
 (the site template), or, failing that, on 90 % and at least 10 of the pages of one page type
@@ -51,6 +56,7 @@ TEMPLATE_MIN_PAGES = 10
 MIN_SHARED = 2              # pages that must share a broken target or a redirect target to group by it
 MAX_URLS = 20
 MAX_KEYS = 10_000
+DERIVED = frozenset({"service-hard-to-find"})    # a summary of other findings: no fix of its own
 GATING = frozenset({"noindex", "robots-blocked", "http-error", "canonical-problem", "js-dependent-content",
                     "frame-content", "attachment-only", "robots-blocks-engine", "engine-blocked", "js-only-link"})
 TEMPLATE_RULES = frozenset(causetext.TEMPLATE_TEXT)
@@ -75,6 +81,7 @@ class _Group:
     # broken-link's own group: every page it holds, so a page whose several unshared targets each come
     # back to it counts once (the page's own URL strings: no copy)
     seen: set[str] | None = None
+    also: set[str] = field(default_factory=set)     # other rules whose findings this fix says too
 
     def add(self, url: str, severity: str | None, kind: str | None, services: int) -> None:
         if severity is not None and SEVERITY_RANK.get(severity, 3) < SEVERITY_RANK.get(self.severity, 3):
@@ -98,6 +105,7 @@ class _Group:
             self.seen |= other.seen if other.seen is not None else set(other.urls)
         self.pages += other.pages
         self.services += other.services
+        self.also |= other.also
         self.types.update(other.types)
         self.urls = sorted({*self.urls, *other.urls})[:MAX_URLS]
 
@@ -144,6 +152,7 @@ class _Grouper:
         self.services = {a.service.url for a in site.assessments}
         self.groups: dict[tuple[str, str, str, str], _Group] = {}
         self.keys: Counter[str] = Counter()
+        self.blocked_by: dict[str, str] = {}      # a robots-blocked URL -> its robots-rule key
         html = site.every_html_page()
         self.html_total = len(html)
         self.type_totals = Counter(site.kind(p) or "other" for p in html)
@@ -173,6 +182,10 @@ class _Grouper:
     def add(self, row: dict[str, Any]) -> None:
         rule, url, severity, ev = row["rule"], row["url"], row.get("severity"), row.get("evidence")
         ev = ev if isinstance(ev, dict) else {}
+        if rule in DERIVED:
+            return
+        if rule == "robots-blocks-engine" and self._joins_robots_rule(ev):
+            return
         kind = self._page_kind(url)
         services = self._services_of(row)
         if rule == "robots-blocked" and ev.get("rules"):
@@ -186,6 +199,8 @@ class _Grouper:
             if "causes" not in group.detail:
                 group.detail.update(causes=causes, robots=origin(url) + "/robots.txt")
             group.add(url, severity, kind, services)
+            if len(self.blocked_by) < MAX_KEYS * 10:
+                self.blocked_by[url] = key
             return
         if rule == "broken-link" and ev.get("targets"):
             url = self.site.url_object(url)
@@ -207,6 +222,21 @@ class _Grouper:
             self._group(rule, "template", key, kind or "").add(url, severity, kind, services)
             return
         self._group(rule, "rule", "").add(url, severity, kind, services)
+
+    def _joins_robots_rule(self, ev: dict[str, Any]) -> bool:
+        """robots-blocks-engine about service guides that one robots.txt line blocks, every one of them listed:
+        that line's fix says it (robots-blocked came first, in rule order)."""
+        urls = ev.get("urls") or []
+        if ev.get("scope") != "services" or not urls or int(ev.get("count") or 0) > len(urls):
+            return False
+        keys = {self.blocked_by.get(u) for u in urls}
+        if len(keys) != 1 or None in keys:
+            return False
+        group = self.groups.get(("robots-blocked", "robots-rule", next(iter(keys)), ""))
+        if group is None:
+            return False
+        group.also.add("robots-blocks-engine")
+        return True
 
     # ------------------------------------------------------------------ deciding the groups
     def _template_types(self, types: Counter[str]) -> list[str] | None:
@@ -276,6 +306,7 @@ class _Grouper:
                 "cause": cause.zh, "cause_en": cause.en, "fix": fix.zh, "fix_en": fix.en[:1].upper() + fix.en[1:],
                 "pages": group.pages, "services": group.services, "services_total": len(self.services),
                 "template": types is not None, "target": target, "urls": group.urls,
+                "rules": sorted({group.rule, *group.also}),
                 "page_types": types or []}
 
 

@@ -97,9 +97,29 @@ def test_a_robots_rule_blocking_a_folder_is_one_robots_rule_fix(tmp_path):
     assert fix["services"] == 3 and fix["template"] is False
     assert "User-agent: Baiduspider 分组的 Disallow: /bsfw/（第 5 行）" in fix["cause"]
     assert sorted(fix["urls"]) == sorted(BASE + guide_path(i) for i in range(3))
+    # robots-blocks-engine ("Baiduspider may not crawl the service guides") is this line too: said once, here
+    assert fix["rules"] == ["robots-blocked", "robots-blocks-engine"]
+    assert "robots-blocks-engine" in _pages_per_rule(result) and not _fixes(result, "robots-blocks-engine")
     finding = next(f for f in result["findings"] if f["rule"] == "robots-blocked")
     assert finding["evidence"]["rules"] == [{"engine": "Baiduspider", "group": "Baiduspider",
                                              "rule": "Disallow: /bsfw/", "path": "/bsfw/", "line": 5}]
+
+
+def test_a_guide_blocked_by_two_lines_keeps_its_own_robots_blocks_engine_fix(tmp_path):
+    """Near miss: the guides are blocked by two different lines, so no single line's fix says it all."""
+    robots = (f"User-agent: Baiduspider\nDisallow: {guide_path(0)}\nDisallow: {guide_path(1)}\n")
+    result = audit(tmp_path, portal_routes(6, 3, robots=robots))
+    assert sorted(f["target"] for f in _fixes(result, "robots-blocked")) == [guide_path(0), guide_path(1)]
+    assert all(f["rules"] == ["robots-blocked"] for f in _fixes(result, "robots-blocked"))
+    (engine,) = _fixes(result, "robots-blocks-engine")
+    assert engine["kind"] == "rule" and engine["rules"] == ["robots-blocks-engine"]
+
+
+def test_service_hard_to_find_restates_other_causes_and_is_no_fix(tmp_path):
+    result = audit(tmp_path, portal_routes(6, 3, head=lambda path: NOINDEX if "/bsfw/" in path else ""))
+    assert "service-hard-to-find" in _pages_per_rule(result)
+    assert not _fixes(result, "service-hard-to-find")
+    assert _fixes(result, "noindex")[0]["services"] == 3
 
 
 def test_every_finding_is_in_exactly_one_group(tmp_path):
