@@ -139,12 +139,19 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
 
     def flush() -> None:
         nonlocal room
-        if room > 0:
-            text = clean("".join(line))[:room]
-            room -= len(text)
-            for start in range(0, len(text), MAX_BLOCK_CHARS):
-                art.blocks.append(intern(text[start:start + MAX_BLOCK_CHARS]))   # template blocks repeat: share them
+        if not line:
+            return
+        text = clean("".join(line))
         line.clear()
+        if not text:
+            return
+        if len(text) <= MAX_BLOCK_CHARS and len(text) <= room:
+            room -= len(text)
+            art.blocks.append(intern(text))     # template blocks repeat on every page: share them
+            return
+        text = text[:room]
+        room -= len(text)
+        art.blocks.extend(intern(text[start:start + MAX_BLOCK_CHARS]) for start in range(0, len(text), MAX_BLOCK_CHARS))
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""

@@ -37,13 +37,14 @@ Segmentation = tuple[tuple[str, ...], int]      # a block's word tokens and its 
 # offset on the shelf, sizes of head and body; offset and size of the block words (size 0: not yet)
 Where = tuple[int, int, int, int, int]
 # Pages read back stay decoded within a memory budget, estimated from their bytes on the shelf: a
-# decoded page (its head, blocks, images, words) holds about twice its marshalled size (measured: 1.85x
-# on the bench portal's 14 KB pages, 2.0x on 70 KB pages). A site that fits is kept decoded whole
-# (:meth:`PageShelf.keep_all`): rules that compare pages read every page in turn, one rule after another,
-# and a cache smaller than the site never hits on such a scan (measured at 2,000 pages: 3.3 s → 2.6 s);
-# the bench portal fits up to ~4,500 pages. A bigger site keeps a window's worth (``cache_size``), and
-# never more than the budget: 640 pages of 70 KB are ~50 MB, 4,096 of them were ~300 MB.
-DECODED_PER_SHELF_BYTE = 2
+# decoded page (its head, blocks, images, words) holds about twice its marshalled size (measured with
+# tracemalloc: 1.85x on the bench portal's 14 KB pages, 2.0x on 70 KB pages, 2.1x on the sample
+# portal's), counted as 2.5x. A site that fits is kept decoded whole (:meth:`PageShelf.keep_all`):
+# rules that compare pages read every page in turn, one rule after another, and a cache smaller than
+# the site never hits on such a scan (measured at 2,000 pages: 3.3 s → 2.6 s); the bench portal fits up
+# to ~3,600 pages. A bigger site keeps a window's worth (``cache_size``), never more than the budget:
+# 640 pages of 70 KB are ~50 MB (a site of 3,000 such pages kept whole was ~230 MB).
+DECODED_PER_SHELF_BYTES = (5, 2)       # 2.5 decoded bytes a shelf byte, as a fraction
 CACHE_BYTES = 64 * 1024 * 1024
 
 
@@ -180,13 +181,13 @@ class PageShelf:
         """Estimated memory of the page at ``where`` once decoded, with its words (a page not yet
         segmented is counted as if its words took as much as its body)."""
         _, head, body, _, words = where
-        return DECODED_PER_SHELF_BYTE * (head + body + (words or body))
+        num, den = DECODED_PER_SHELF_BYTES
+        return (head + body + (words or body)) * num // den
 
     def site_bytes(self) -> int:
         """Estimated memory of every placed page decoded."""
         w = self._places
-        return DECODED_PER_SHELF_BYTE * sum(w[at + 1] + w[at + 2] + (w[at + 4] or w[at + 2])
-                                            for at in range(0, len(w), 5) if w[at] >= 0)
+        return sum(self.decoded_bytes(tuple(w[at:at + 5])) for at in range(0, len(w), 5) if w[at] >= 0)
 
     def keep_all(self, pages: int) -> None:
         """Keep all ``pages`` decoded when they fit in ``cache_bytes`` (small sites; see CACHE_BYTES)."""
