@@ -7,7 +7,7 @@ against tests/hostile_server.py on 127.0.0.1. The child's proxy variables point 
 recorded instead of leaving the machine. Tests marked ``xfail(strict=True)`` document crawler
 defects; each reason names the cause and where to fix it.
 
-Run alone with ``pytest -m hostile``: 32 tests, about 55 s on 2 cores (kill -9 + resume 10 s, the
+Run alone with ``pytest -m hostile``: 33 tests, about 55 s on 2 cores (kill -9 + resume 10 s, the
 60 MB/endless/garbage crawl 7 s, the 2 s-timeout crawl 7 s, every other crawl 3-5 s).
 """
 
@@ -744,6 +744,23 @@ def test_charset_detection_of_a_huge_page_makes_no_object_per_character() -> Non
     decoded, peak = _peak(lambda: decode_html(body, "text/html"))
     assert decoded.used == "utf-8" and len(decoded.text) == 3 * MiB
     assert peak < 4 * len(body), peak           # ~300 MB of one-character strings before
+
+
+def test_a_robots_txt_past_the_download_cap_is_refused_and_reported(tmp_path: Path) -> None:
+    from crawler.settings import CrawlOptions, scrapy_settings
+
+    cap = scrapy_settings(CrawlOptions(start_urls=["http://127.0.0.1/"]))["DOWNLOAD_MAXSIZE"]
+    assert cap == 16 * MiB        # Google reads 500 KiB of a robots.txt; a 60 MB one took the audit to 354 MB
+    wider = CrawlOptions(start_urls=["http://127.0.0.1/"], max_page_bytes=32 * MiB)
+    assert scrapy_settings(wider)["DOWNLOAD_MAXSIZE"] > 32 * MiB         # pages are still cut, not dropped
+    site = honest_site(robots=None)
+    site["/robots.txt"] = static(b"User-agent: *\nAllow: /\n" + b"# " + b"x" * (cap + MiB) + b"\n",
+                                 content_type="text/plain")
+    crawl = serve_and_run(tmp_path, site)
+    assert_finished(crawl)
+    with open_db(crawl.db) as conn:
+        assert conn.execute("SELECT status, error, body FROM robots").fetchall() == [(None, "too-large", None)]
+    assert "too-large" in crawl.findings("robots-txt-missing")["/robots.txt"][0]["message"]
 
 
 # ---------------------------------------------------------------------------- real hostile robots.txt files
