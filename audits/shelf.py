@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.text.memo import RecentMemo
-from audits.text.template import block_digest
+from audits.text.template import MEMO_MAX_CHARS, block_digest
 from audits.text.tokenizer import Tokenizer
 from crawler.store import FetchRecord
 
@@ -265,12 +265,14 @@ class PageShelf:
 
 
 def segment(block: str, memo: RecentMemo | dict[str, Segmentation], tokenizer: Tokenizer) -> Segmentation:
-    """(word tokens, word count) of one text block, from ``memo`` or segmented into it."""
+    """(word tokens, word count) of one text block, from ``memo`` or segmented into it (short blocks:
+    the ones that recur, see audits.text.template.MEMO_MAX_CHARS)."""
     got = memo.get(block)
     if got is None:
         terms, count = tokenizer.terms_and_words(block)
         got = (tuple(terms), count)
-        memo[block] = got
+        if len(block) <= MEMO_MAX_CHARS:
+            memo[block] = got
     return got
 
 

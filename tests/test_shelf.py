@@ -155,3 +155,16 @@ def test_the_budget_estimate_covers_what_decoded_pages_hold(portal_crawl):
     assert len(shelf._recent) == len(records)
     assert 0 < held <= shelf.held_bytes == shelf.site_bytes()
     shelf.close()
+
+
+def test_memos_keep_short_blocks_only():
+    from audits.text.template import MEMO_MAX_CHARS
+
+    tokenizer = get_tokenizer()
+    words, digests = RecentMemo(), RecentMemo()
+    short, long = "办事指南" * (MEMO_MAX_CHARS // 4), "办事指南" * (MEMO_MAX_CHARS // 4) + "长"
+    for block in (short, long):
+        assert segment(block, words, tokenizer) == segment(block, {}, tokenizer)
+        assert block_digest(block, digests) == block_digest(block, {}) != 0
+    assert short in words and short in digests           # a block of MEMO_MAX_CHARS characters recurs
+    assert long not in words and long not in digests     # one longer is page text: not kept
