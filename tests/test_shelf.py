@@ -168,3 +168,23 @@ def test_memos_keep_short_blocks_only():
         assert block_digest(block, digests) == block_digest(block, {}) != 0
     assert short in words and short in digests           # a block of MEMO_MAX_CHARS characters recurs
     assert long not in words and long not in digests     # one longer is page text: not kept
+
+
+def test_a_feed_poll_reads_a_bounded_size_of_bodies_and_still_feeds_every_page(portal_crawl, monkeypatch):
+    import audits.feed
+    from audits.feed import PageFeed
+
+    whole = PageFeed(portal_crawl)
+    everything = whole.poll(limit=10_000)
+    assert everything > 100 and whole.poll(limit=10_000) == 0
+    monkeypatch.setattr(audits.feed, "_BATCH_BYTES", 1)        # every body is bigger: one body a poll
+    feed = PageFeed(portal_crawl)
+    polls = []
+    while read := feed.poll(limit=10_000):
+        polls.append(read)
+    assert sum(polls) == everything and len(polls) >= everything // 4     # bodiless fetches ride along
+    assert list(feed.placed.state) == list(whole.placed.state)
+    assert feed.placed.fetched_at.tobytes() == whole.placed.fetched_at.tobytes()
+    for done in (whole, feed):
+        done.close()
+        done.shelf.close()
