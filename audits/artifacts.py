@@ -17,14 +17,16 @@ _WS = re.compile(r"\s+")
 ROBOTS_META_NAMES = ("robots", "baiduspider", "googlebot")
 _XRT_AGENT = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*:\s*(.*)$", re.I)
 # Engines index only the head of a long page. Googlebot reads the first 2 MB of an HTML file when it
-# crawls for Google Search (Google Search Central's crawler documentation; 15 MB until 2025, the limit
-# of Google's other crawlers); Baidu publishes no figure: its engineers say the source code it keeps is
-# cut at a limit it does not document, and its crawl-diagnosis tool shows the first 200 KB of a page,
-# twice what they found common pages need. The audit reads at most MAX_TEXT_CHARS characters of a
+# crawls for Google Search, 15 MB being the default of Google's other crawlers (Google Search Central,
+# "Googlebot", as reported in https://ppc.land/google-slashes-web-crawl-limit-by-86-7-as-cost-pressures-mount;
+# 15 MB for Googlebot in https://developers.google.com/search/blog/2022/06/googlebot-15mb). Baidu publishes
+# no figure: its engineers told https://www.theegg.com/seo/china/baidu-search-qa-content-and-character-limits/
+# that it cuts a page's source at an undocumented length and that its crawl-diagnosis tool shows the first
+# 200 KB, twice what they found common pages need. The audit reads at most MAX_TEXT_CHARS characters of a
 # page's visible text (~300 KB of Chinese in UTF-8, more than that tool shows; the bench portal's pages
 # carry ~760, a long policy document some tens of thousands): what a page says past that no rule judges,
 # and a page of millions of characters costs the tokenizer, the template detector and the near-duplicate
-# shingles no more than this (a 9 MB page of one letter took jieba's feed process to 3 GB).
+# shingles no more than this (a 9 MB page of one letter took the feed process to 3 GB).
 MAX_TEXT_CHARS = 100_000
 # A longer line of text is split into blocks of MAX_BLOCK_CHARS: jieba's HMM (Viterbi) copies its path
 # at every character of a run of words it does not know, so its time grows with the square of the run
