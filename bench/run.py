@@ -8,8 +8,8 @@ http.server when nginx is absent: `apt-get install nginx-light`), with the same 
 Prints pages/s, the ratio to the CrawlSpider, and each process's peak RSS (whole process, OS figure).
 
 Then the memory cases (issue 13: no process above 300 MB whatever a server sends): `govseo run` of a small
-site with one hostile page each (10 MB of one character, an endless stream of prose, 200,000 nested tags;
-tests/hostile_server.py), and of a portal of 3,000 pages of ~70 KB (`--large-pages`, `--page-kb`), with
+site with one hostile page each (9 MB of one letter, 10 MB of one punctuation mark, an endless stream of
+prose, 200,000 nested tags, 400,000 links; tests/hostile_server.py), and of a portal of 3,000 pages of ~70 KB (`--large-pages`, `--page-kb`), with
 the peak RSS of each of its processes: the audit (govseo), the crawl child and the page-feed child.
 """
 
@@ -33,7 +33,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(1, str(REPO / "tests"))
 from generate import generate, set_base  # noqa: E402
-from hostile_server import HostileServer, endless_chunked, honest_site, nested_tags, one_character  # noqa: E402
+from hostile_server import (  # noqa: E402
+    HostileServer,
+    endless_chunked,
+    honest_site,
+    nested_tags,
+    one_character,
+    static,
+)
 from peaks import ProcessPeaks  # noqa: E402
 
 MiB = 1 << 20
@@ -45,6 +52,8 @@ HOSTILE = {
     "10 MB of one punctuation": ("/one-mark.html", lambda: one_character(10 * MiB, "。")),
     "endless stream of prose": ("/endless.html", lambda: endless_chunked(prose=True)),
     "200,000 nested tags": ("/nested.html", lambda: nested_tags(200_000)),
+    "400,000 links (9 MB)": ("/links.html", lambda: static(b"<html><body>" + b"".join(
+        b'<a href="/p%d">x</a>' % i for i in range(400_000)) + b"</body></html>")),
 }
 
 def measure(args: list[str], stages: dict[str, str] | None = None,

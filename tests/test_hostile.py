@@ -7,7 +7,7 @@ against tests/hostile_server.py on 127.0.0.1. The child's proxy variables point 
 recorded instead of leaving the machine. Tests marked ``xfail(strict=True)`` document crawler
 defects; each reason names the cause and where to fix it.
 
-Run alone with ``pytest -m hostile``: 33 tests, about 55 s on 2 cores (kill -9 + resume 10 s, the
+Run alone with ``pytest -m hostile``: 34 tests, about 55 s on 2 cores (kill -9 + resume 10 s, the
 60 MB/endless/garbage crawl 7 s, the 2 s-timeout crawl 7 s, every other crawl 3-5 s).
 """
 
