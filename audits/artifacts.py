@@ -16,10 +16,40 @@ _WS = re.compile(r"\s+")
 # Meta robots names that speak to the engines we audit for.
 ROBOTS_META_NAMES = ("robots", "baiduspider", "googlebot")
 _XRT_AGENT = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*:\s*(.*)$", re.I)
+# Engines index only the head of a long page. Googlebot reads the first 2 MB of an HTML file when it
+# crawls for Google Search, 15 MB being the default of Google's other crawlers (Google Search Central,
+# "Googlebot", as reported in https://ppc.land/google-slashes-web-crawl-limit-by-86-7-as-cost-pressures-mount;
+# 15 MB for Googlebot in https://developers.google.com/search/blog/2022/06/googlebot-15mb). Baidu publishes
+# no figure: its engineers told https://www.theegg.com/seo/china/baidu-search-qa-content-and-character-limits/
+# that it cuts a page's source at an undocumented length and that its crawl-diagnosis tool shows the first
+# 200 KB, twice what they found common pages need. The audit reads at most MAX_TEXT_CHARS characters of a
+# page's visible text (~300 KB of Chinese in UTF-8, more than that tool shows; the bench portal's pages
+# carry ~760, a long policy document some tens of thousands): what a page says past that no rule judges,
+# and a page of millions of characters costs the tokenizer, the template detector and the near-duplicate
+# shingles no more than this (a 9 MB page of one letter took the feed process to 3 GB).
+MAX_TEXT_CHARS = 100_000
+# A longer line of text is split into blocks of MAX_BLOCK_CHARS: jieba's HMM (Viterbi) copies its path
+# at every character of a run of words it does not know, so its time grows with the square of the run
+# (measured: 30,000 repetitions of one character, 4.2 s; 100,000, ~50 s). Paragraphs are far shorter.
+MAX_BLOCK_CHARS = 5_000
+# Each title, heading, description, meta content or alt text is cut at MAX_FIELD_CHARS (they are words
+# to a reader; the rules' "too long" limits are below 200), and a page keeps at most MAX_ITEMS of each.
+MAX_FIELD_CHARS = 2_000
+MAX_ITEMS = 2_000
 
 
 def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
+
+
+def _field(text: str | None) -> str:
+    """A short text of the page (title, heading, description…), cleaned and cut at MAX_FIELD_CHARS."""
+    return clean(text)[:MAX_FIELD_CHARS]
+
+
+def _add(items: list, value: object) -> None:
+    if len(items) < MAX_ITEMS:
+        items.append(value)
 
 
 @dataclass(slots=True)      # one per page: no per-instance __dict__
@@ -135,12 +165,23 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
     """One pass over the body: visible text blocks, images, scripts, placeholders, breadcrumb."""
     line: list[str] = []
     skip_depth = 0
+    room = MAX_TEXT_CHARS
 
     def flush() -> None:
+        nonlocal room
+        if not line:
+            return
         text = clean("".join(line))
-        if text:
-            art.blocks.append(intern(text))     # template blocks repeat on every page: share them
         line.clear()
+        if not text:
+            return
+        if len(text) <= MAX_BLOCK_CHARS and len(text) <= room:
+            room -= len(text)
+            art.blocks.append(intern(text))     # template blocks repeat on every page: share them
+            return
+        text = text[:room]
+        room -= len(text)
+        art.blocks.extend(intern(text[start:start + MAX_BLOCK_CHARS]) for start in range(0, len(text), MAX_BLOCK_CHARS))
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -158,7 +199,8 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
                     and len(art.shell) < SHELL_SIGNALS:
                 _mount(art, el, tag)
             if tag == "img":
-                art.images.append(((el.get("src") or "").strip(), el.get("alt")))
+                alt = el.get("alt")
+                _add(art.images, ((el.get("src") or "").strip(), alt if alt is None else alt[:MAX_FIELD_CHARS]))
             elif tag in ("div", "section", "main", "article") and not len(el) and not (el.text or "").strip():
                 words = f"{el.get('id') or ''} {el.get('class') or ''}".split()
                 if any(_PLACEHOLDER_HINT.search(word) for word in words):
@@ -167,14 +209,14 @@ def _walk(art: PageArtifacts, body: etree._Element) -> None:
                 hint = f"{el.get('id') or ''} {el.get('class') or ''}"
                 if _CRUMB_HINT.search(hint):
                     art.breadcrumb = clean(el.text_content())[:300] or None
-            if el.text:
+            if el.text and room > 0:
                 line.append(el.text)
         else:
             if tag in _INVISIBLE:
                 skip_depth -= 1
             elif not skip_depth and tag in BLOCK_TAGS:
                 flush()
-            if el.tail and not skip_depth and el is not body:
+            if el.tail and not skip_depth and el is not body and room > 0:
                 line.append(el.tail)
     flush()
     if art.breadcrumb is None:
@@ -214,7 +256,7 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
         art.parse_error = "empty document"
         return art
     html = doc if doc.tag == "html" else doc.getroottree().getroot()
-    art.lang = clean(html.get("lang") or html.get("xml:lang")) or None
+    art.lang = _field(html.get("lang") or html.get("xml:lang")) or None
     body_titles: list[str] = []
     for el in doc.iter("title", "meta", "h1", "link"):
         tag = el.tag
@@ -222,14 +264,14 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
             # <title> inside <svg> is not the page title; one pasted into <body> (Word HTML) is a fallback
             ancestors = {parent.tag for parent in el.iterancestors()}
             if "svg" not in ancestors:
-                (body_titles if "body" in ancestors else art.titles).append(clean(el.text_content()))
+                _add(body_titles if "body" in ancestors else art.titles, _field(el.text_content()))
         elif tag == "h1":
-            art.h1s.append(clean(el.text_content()))
+            _add(art.h1s, _field(el.text_content()))
         elif tag == "link":
             # engines ignore a canonical in <body> (Lighthouse's canonical audit too)
             if "canonical" in (el.get("rel") or "").lower().split() and el.get("href") is not None \
                     and not any(parent.tag == "body" for parent in el.iterancestors()):
-                art.canonicals.append(el.get("href", "").strip())
+                _add(art.canonicals, el.get("href", "").strip())
         else:
             if (el.get("http-equiv") or "").strip().lower() == "refresh" and art.refresh is None:
                 content = el.get("content") or ""
@@ -244,19 +286,21 @@ def parse_artifacts(record: FetchRecord) -> PageArtifacts:
             if not name:
                 continue
             content = el.get("content") or ""
-            art.meta.setdefault(name, []).append(clean(content))
+            if name not in art.meta and len(art.meta) >= MAX_ITEMS:
+                continue
+            _add(art.meta.setdefault(name, []), _field(content))
             if name == "description":
-                art.descriptions.append(clean(content))
+                _add(art.descriptions, _field(content))
             elif name in ROBOTS_META_NAMES:
                 art.robots.setdefault(name, set()).update(_directives(content))
     for script in doc.iter("script"):
         art.scripts += 1
         code = script.text or ""
         if (script.get("type") or "").strip().lower() == "application/ld+json":
-            art.json_ld.append(code)
+            _add(art.json_ld, code)
             continue
         if script.get("src"):
-            art.script_srcs.append(script.get("src", "").strip())
+            _add(art.script_srcs, script.get("src", "").strip())
         if "__" in code or script.get("id") in _STATE_IDS:
             _state(art, script.get("id"), code)
         art.script_chars += len(code)

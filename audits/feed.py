@@ -23,7 +23,6 @@ import tempfile
 import time
 from array import array
 from dataclasses import dataclass
-from itertools import islice
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -92,17 +91,24 @@ class PageFeed:
         if not self._open():
             return 0
         assert self._store is not None and self._scope is not None
+        scope = self._scope
         tokenizer = self._tokenizer or get_tokenizer()
         self._tokenizer = tokenizer
         read = 0
         rows = self._store.iter_fetches(since=self._since)
-        batch = list(islice(rows, limit + 20))
-        rows.close()          # ends the read transaction: the crawl's WAL checkpoints are not held back
-        for record in batch:
+        batch = []
+        held = 0
+        for record in rows:      # up to ``limit`` new pages, and no more than _BATCH_BYTES of bodies
             if self.placed.seen(record.url_id, record.fetched_at):
                 continue
+            batch.append(record)
+            held += len(record.compressed_body or b"")
+            if len(batch) >= limit or held >= _BATCH_BYTES:
+                break
+        rows.close()          # ends the read transaction: the crawl's WAL checkpoints are not held back
+        for record in batch:
             self._since = max(self._since, record.fetched_at or 0.0)
-            page = make_page(record, self._scope, self.shelf, tokenizer)
+            page = make_page(record, scope, self.shelf, tokenizer)
             if record.fetched_at is not None:
                 self.placed.put(record.url_id, record.fetched_at, bool(page and page.shelf), bool(page and page.redirects))
             read += 1
@@ -173,6 +179,10 @@ def _child(db: Path, shelf_fd: int, parent: int, conn: Connection) -> None:
 
     run_child(parent, conn, feed_until_finished)    # a crash: the audit parses the pages itself
 
+
+# Bodies (compressed, as stored) a poll reads at most at once: 1,000 pages of 10 MB of random bytes
+# would be 10 GB; 16 MB is ~1,000 of the bench portal's pages.
+_BATCH_BYTES = 16 * 1024 * 1024
 
 # The crawl is what a run waits for: the feed yields the CPU to it. It keeps up with a crawl anyway
 # (measured on the bench portal: 1.2 ms of CPU a page against the crawl's 2.2 ms), and catches up when the

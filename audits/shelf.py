@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.text.memo import RecentMemo
-from audits.text.template import block_digest
+from audits.text.template import MEMO_MAX_CHARS, block_digest
 from audits.text.tokenizer import Tokenizer
 from crawler.store import FetchRecord
 
@@ -36,10 +36,16 @@ _HEAD = tuple(name for name in _FIELDS if name not in _BODY)
 Segmentation = tuple[tuple[str, ...], int]      # a block's word tokens and its word count
 # offset on the shelf, sizes of head and body; offset and size of the block words (size 0: not yet)
 Where = tuple[int, int, int, int, int]
-# A site of up to this many pages is kept decoded whole (~13 KB a page: ≤ 55 MB). Rules that compare
-# pages read every page in turn, one rule after another: a cache smaller than the site never hits on
-# such a scan, and a site it holds whole is decoded once (measured at 2,000 pages: 3.3 s → 2.6 s).
-WHOLE_SITE = 4096
+# Pages read back stay decoded within a memory budget, estimated from their bytes on the shelf: a
+# decoded page (its head, blocks, images, words) holds about twice its marshalled size (measured with
+# tracemalloc: 1.85x on the bench portal's 14 KB pages, 2.0x on 70 KB pages, 2.1x on the sample
+# portal's), counted as 2.5x. A site that fits is kept decoded whole (:meth:`PageShelf.keep_all`):
+# rules that compare pages read every page in turn, one rule after another, and a cache smaller than
+# the site never hits on such a scan (measured at 2,000 pages: 3.3 s → 2.6 s); the bench portal fits up
+# to ~3,600 pages. A bigger site keeps a window's worth (``cache_size``), never more than the budget:
+# 640 pages of 70 KB are ~50 MB (a site of 3,000 such pages kept whole was ~230 MB).
+DECODED_PER_SHELF_BYTES = (5, 2)       # 2.5 decoded bytes a shelf byte, as a fraction
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 class ShelvedArtifacts(PageArtifacts):
@@ -102,7 +108,8 @@ class Parsed:
 @dataclass
 class PageShelf:
     directory: str | Path | None = None
-    cache_size: int = 640         # decoded pages kept: a window (audits.engine.WINDOW, 512) and some
+    cache_size: int = 640         # decoded pages kept: a window (audits.engine.WINDOW, 512) and some…
+    cache_bytes: int = CACHE_BYTES    # …within this many bytes of memory (estimated: see decoded_bytes)
     digest_memo: RecentMemo = field(default_factory=RecentMemo)
     segment_memo: RecentMemo = field(default_factory=RecentMemo)
     file: IO[bytes] | None = None     # an open file to write to (a feed process's); else a new temporary one
@@ -113,6 +120,8 @@ class PageShelf:
         self._end = 0
         self._dirty = False
         self._recent: dict[int, Parsed] = {}
+        self._costs: dict[int, int] = {}      # estimated bytes of each page in _recent
+        self._held = 0
         # where each page is, by page id: 5 values an id (Where), start -1 for none. A tuple of five
         # ints a page was ~220 bytes (45 MB at 100,000 pages).
         self._places = array("q")
@@ -167,10 +176,33 @@ class PageShelf:
             raise KeyError(page_id)
         self.place(page_id, self.put_words(where, words))
 
+    @staticmethod
+    def decoded_bytes(where: Where) -> int:
+        """Estimated memory of the page at ``where`` once decoded, with its words (a page not yet
+        segmented is counted as if its words took as much as its body)."""
+        _, head, body, _, words = where
+        num, den = DECODED_PER_SHELF_BYTES
+        return (head + body + (words or body)) * num // den
+
+    def site_bytes(self) -> int:
+        """Estimated memory of every placed page decoded."""
+        w = self._places
+        return sum(self.decoded_bytes(tuple(w[at:at + 5])) for at in range(0, len(w), 5) if w[at] >= 0)
+
     def keep_all(self, pages: int) -> None:
-        """Keep every page decoded when the site has at most :data:`WHOLE_SITE` of them."""
-        if pages <= WHOLE_SITE:
+        """Keep all ``pages`` decoded when they fit in ``cache_bytes`` (small sites; see CACHE_BYTES)."""
+        if self.site_bytes() <= self.cache_bytes:
             self.cache_size = max(self.cache_size, pages)
+
+    @property
+    def held_bytes(self) -> int:
+        """Estimated memory of the pages kept decoded now (at most ``cache_bytes``, or one page)."""
+        return self._held
+
+    def _forget_recent(self) -> None:
+        self._recent.clear()
+        self._costs.clear()
+        self._held = 0
 
     def state(self) -> tuple[bytes, int]:
         """Where every page is and the file's end: what another process needs to read this shelf's
@@ -183,7 +215,7 @@ class PageShelf:
         places, self._end = state
         self._places = array("q")
         self._places.frombytes(places)
-        self._recent.clear()
+        self._forget_recent()
 
     # ------------------------------------------------------------------ reading
     def _get(self, start: int, size: int) -> Any:
@@ -193,7 +225,8 @@ class PageShelf:
         return marshal.loads(os.pread(self._file.fileno(), size, start))
 
     def parsed(self, page_id: int) -> Parsed:
-        """The placed page ``page_id``, decoded (its body when asked for; 640 recent pages kept)."""
+        """The placed page ``page_id``, decoded (its body when asked for; recent pages are kept, within
+        ``cache_size`` pages and ``cache_bytes``)."""
         found = self._recent.get(page_id)
         if found is None:
             where = self.where(page_id)
@@ -205,9 +238,14 @@ class PageShelf:
                 setattr(art, name, value)
             art._body_from = (self, start + head, body)
             found = Parsed(art)
-            if len(self._recent) >= self.cache_size:
-                del self._recent[next(iter(self._recent))]
+            cost = self.decoded_bytes(where)
+            while self._recent and (len(self._recent) >= self.cache_size or self._held + cost > self.cache_bytes):
+                oldest = next(iter(self._recent))
+                del self._recent[oldest]
+                self._held -= self._costs.pop(oldest)
             self._recent[page_id] = found
+            self._costs[page_id] = cost
+            self._held += cost
         return found
 
     def words(self, page_id: int) -> list[Segmentation | None] | None:
@@ -222,17 +260,19 @@ class PageShelf:
 
     def close(self) -> None:
         self._file.close()
-        self._recent = {}
+        self._forget_recent()
         self._places = array("q")
 
 
 def segment(block: str, memo: RecentMemo | dict[str, Segmentation], tokenizer: Tokenizer) -> Segmentation:
-    """(word tokens, word count) of one text block, from ``memo`` or segmented into it."""
+    """(word tokens, word count) of one text block, from ``memo`` or segmented into it (short blocks:
+    the ones that recur, see audits.text.template.MEMO_MAX_CHARS)."""
     got = memo.get(block)
     if got is None:
         terms, count = tokenizer.terms_and_words(block)
         got = (tuple(terms), count)
-        memo[block] = got
+        if len(block) <= MEMO_MAX_CHARS:
+            memo[block] = got
     return got
 
 

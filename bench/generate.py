@@ -77,9 +77,30 @@ def _page(title: str, h1: str, body: str, nav: str, footer: str, crumbs: str, ch
             f'<div class="content"><h1>{h1}</h1>{body}</div>{footer}{SCRIPT}</body></html>')
 
 
-def generate(out: Path, pages: int, seed: int = 7) -> int:
-    """Write the portal under ``out``; returns the number of HTML pages written."""
+def _padding(rng: random.Random, size: int) -> str:
+    """About ``size`` bytes of article body as long pages carry it: paragraphs of prose (each a
+    distinct mix of sentences) and a bordered table of materials with inline styles (~1/3 text)."""
+    parts: list[str] = []
+    used = 0
+    while used < size:
+        if rng.random() < 0.5:
+            sentences = "，".join(rng.choice(SENTENCES) for _ in range(3))
+            part = f'<p style="text-indent:2em;line-height:1.8;font-family:宋体;font-size:16px">{sentences}。</p>'
+        else:
+            part = "".join(f'<tr><td style="border:1px solid #ccc;padding:4px 8px;text-align:center;width:20%">'
+                           f'{label}</td><td style="border:1px solid #ccc;padding:4px 8px;text-align:left">'
+                           f"{rng.choice(SENTENCES)}</td></tr>" for label in rng.sample(GUIDE_LABELS, 3))
+            part = f'<table class="materials" style="border-collapse:collapse;width:100%">{part}</table>'
+        parts.append(part)
+        used += len(part.encode("utf-8"))
+    return "".join(parts)
+
+
+def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
+    """Write the portal under ``out``; returns the number of HTML pages written. ``page_kb``: pad every
+    detail page with article text and tables to about that many KB (0: the pages as they are, ~14 KB)."""
     rng = random.Random(seed)
+    pad_rng = random.Random(seed + 1)       # its own sequence: the portal is the same apart from the padding
     out.mkdir(parents=True, exist_ok=True)
     depts = DEPARTMENTS
     n_detail = max((pages - 45) * PER_LIST // (PER_LIST + 1), len(depts))   # the rest: home, columns, lists
@@ -137,6 +158,9 @@ def generate(out: Path, pages: int, seed: int = 7) -> int:
             title = f"{service}（{i}）" + ("办事指南" if is_guide else "工作动态")
             html = _page(title, title, body + f'<div class="related">{related}</div>', nav, footer,
                          f"首页 > {dept} > 详情")
+            if page_kb:
+                missing = page_kb * 1024 - len(html.encode("utf-8"))
+                html = html.replace('<div class="related">', _padding(pad_rng, missing) + '<div class="related">', 1)
             if i % 33 == 0:     # about 3 % GBK pages, declared in <meta> only (as many CMSs do)
                 (folder / f"t{i:06d}.html").write_bytes(html.replace('charset="utf-8"', 'charset="gbk"')
                                                          .encode("gbk", errors="replace"))
@@ -172,8 +196,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--page-kb", type=int, default=0, help="pad detail pages to about this many KB")
     args = parser.parse_args()
-    print(f"{generate(args.out, args.pages)} HTML pages written to {args.out}")
+    print(f"{generate(args.out, args.pages, page_kb=args.page_kb)} HTML pages written to {args.out}")
     return 0
 
 

@@ -6,6 +6,11 @@ http.server when nginx is absent: `apt-get install nginx-light`), with the same 
   2. `govseo run` (crawl + every audit + findability + report), end to end;
   3. the stages one by one: `govseo crawl`, `govseo audit --db` (re-audit of the stored crawl), `govseo report`.
 Prints pages/s, the ratio to the CrawlSpider, and each process's peak RSS (whole process, OS figure).
+
+Then the memory cases (issue 13: no process above 300 MB whatever a server sends): `govseo run` of a small
+site with one hostile page each (9 MB of one letter, 10 MB of one punctuation mark, an endless stream of
+prose, 200,000 nested tags, 400,000 links; tests/hostile_server.py), and of a portal of 3,000 pages of ~70 KB (`--large-pages`, `--page-kb`), with
+the peak RSS of each of its processes: the audit (govseo), the crawl child and the page-feed child.
 """
 
 from __future__ import annotations
@@ -26,35 +31,63 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(1, str(REPO / "tests"))
 from generate import generate, set_base  # noqa: E402
+from hostile_server import (  # noqa: E402
+    HostileServer,
+    endless_chunked,
+    honest_site,
+    nested_tags,
+    one_character,
+    static,
+)
+from peaks import ProcessPeaks  # noqa: E402
 
-WRAPPER = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-           "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr); "
-           "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-           "sys.exit(p.returncode)")
-
+MiB = 1 << 20
+# A small honest site and one hostile page each (tests/hostile_server.py): what no process may grow on.
+# 9 MB, not 10: libxml2 drops a text node over 10,000,000 bytes (no huge_tree), a smaller one reaches the text
+# rules whole. A punctuation mark is text no word is made of, decoded as non-ASCII.
+HOSTILE = {
+    "9 MB of one letter": ("/one-char.html", lambda: one_character(9 * MiB, "a")),
+    "10 MB of one punctuation": ("/one-mark.html", lambda: one_character(10 * MiB, "。")),
+    "endless stream of prose": ("/endless.html", lambda: endless_chunked(prose=True)),
+    "200,000 nested tags": ("/nested.html", lambda: nested_tags(200_000)),
+    "400,000 links (9 MB)": ("/links.html", lambda: static(b"<html><body>" + b"".join(
+        b'<a href="/p%d">x</a>' % i for i in range(400_000)) + b"</body></html>")),
+}
 
 def measure(args: list[str], stages: dict[str, str] | None = None,
-            peaks: dict[str, str] | None = None) -> tuple[float, float, str]:
+            peaks: dict[str, float] | None = None) -> tuple[float, float, str]:
     """Run a child process; (seconds, peak RSS MB of it and its children, stdout). ``stages`` receives
-    the seconds per stage that ``govseo run`` prints with GOVSEO_TIMING=1."""
+    the seconds per stage that ``govseo run`` prints with GOVSEO_TIMING=1, ``peaks`` each process's own
+    peak RSS in MB (bench/peaks.py: "govseo", and for ``govseo run`` "crawl" and "feed")."""
     start = time.perf_counter()
     env = {**os.environ, "GOVSEO_TIMING": "1"}
-    proc = subprocess.run([sys.executable, "-c", WRAPPER, *args], capture_output=True, text=True, cwd=REPO, env=env)
-    seconds = time.perf_counter() - start
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO, env=env)
+        with ProcessPeaks(proc.pid) as sampler:
+            _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args[:4])} failed:\n{proc.stderr[-2000:]}")
-    rss = int(proc.stderr.rsplit("MAXRSS", 1)[1].split()[0]) / 1024
-    for line in proc.stderr.splitlines():
+        raise SystemExit(f"{' '.join(args[:4])} failed:\n{stderr[-2000:]}")
+    rss = usage.ru_maxrss / 1024          # the largest of the process and its children
+    for line in stderr.splitlines():
         if line.startswith("govseo-timing ") and stages is not None:
             _, name, value = line.split()
             stages[name] = value
         if line.startswith("govseo-feed-failed"):
             print(f"  (the page feed failed, the audit parsed every page itself: {line})")
-        if line.startswith("govseo-peak-rss ") and peaks is not None:
-            _, name, value = line.split()
-            peaks[name] = value
-    return seconds, rss, proc.stdout
+    if peaks is not None:
+        peaks.update(sampler.mb)
+    return seconds, rss, stdout
+
+
+def peak_line(peaks: dict[str, float]) -> str:
+    return ", ".join(f"{role} {peaks[role]:.0f} MB" for role in ("govseo", "crawl", "feed") if role in peaks)
 
 
 def free_port() -> int:
@@ -97,14 +130,50 @@ http {{ access_log off; sendfile on; keepalive_requests 100000; types {{ text/ht
         proc.wait(timeout=10)
 
 
-def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = True) -> None:
-    root = work / f"portal-{pages}" / "site"
+def portal(work: Path, pages: int, page_kb: int = 0) -> Path:
+    """The generated portal of ``pages`` pages (made again when the generator changed)."""
+    root = work / (f"portal-{pages}" + (f"-{page_kb}kb" if page_kb else "")) / "site"
     stamp = root.parent / "generator.sha256"      # a portal from an older generator is made again
     version = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()
     if not (root / "index.html").exists() or not stamp.exists() or stamp.read_text() != version:
         shutil.rmtree(root, ignore_errors=True)
-        generate(root, pages)
+        generate(root, pages, page_kb=page_kb)
         stamp.write_text(version)
+    return root
+
+
+def run_opts(concurrency: int, pages: int) -> list[str]:
+    return ["--concurrency", str(concurrency), "--delay", "0", "--no-autothrottle", "--max-pages", str(pages * 2),
+            "--quiet"]
+
+
+def bench_memory(work: Path, concurrency: int, large_pages: int, page_kb: int) -> None:
+    """Each process's peak RSS on hostile pages and on a site of long pages (the target: < 300 MB each)."""
+    print("\n== memory: one hostile page in a small site (govseo run; peak RSS of each process)")
+    for name, (path, route) in HOSTILE.items():
+        site = honest_site([(path, name)])
+        site[path] = route()
+        peaks: dict[str, float] = {}
+        with HostileServer(site, lifetime=600) as server:
+            t, _, _ = measure([sys.executable, "-m", "govseo", "run", server.base + "/", "--out",
+                               str(work / "hostile"), *run_opts(concurrency, 100)], peaks=peaks)
+        print(f"  {name:26s} {t:6.1f} s  peak RSS: {peak_line(peaks)}")
+    if large_pages:
+        root = portal(work, large_pages, page_kb)
+        with serve(root) as base:
+            set_base(root, base.rstrip("/"))
+            out_dir = work / f"run-{large_pages}-{page_kb}kb"
+            peaks = {}
+            t, _, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir),
+                               *run_opts(concurrency, large_pages)], peaks=peaks)
+            with (out_dir / "result.json").open(encoding="utf-8") as fh:
+                fetched = json.load(fh)["crawl"]["pages"]
+            print(f"  {large_pages} pages of ~{page_kb} KB: {fetched} URLs {t:6.1f} s {fetched / t:6.1f} pages/s  "
+                  f"peak RSS: {peak_line(peaks)}")
+
+
+def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = True) -> None:
+    root = portal(work, pages)
     with serve(root) as base:
         set_base(root, base.rstrip("/"))
         print(f"\n== {pages} pages (concurrency {concurrency} per host)")
@@ -116,11 +185,10 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
             baseline = crawled / t
             print(f"  CrawlSpider baseline   {crawled:7d} responses {t:8.1f} s {baseline:8.1f} pages/s  "
                   f"peak RSS {rss:7.1f} MB")
-        opts = ["--concurrency", str(concurrency), "--delay", "0", "--no-autothrottle", "--max-pages",
-                str(pages * 2), "--quiet"]
+        opts = run_opts(concurrency, pages)
         out_dir = work / f"run-{pages}"
         stages: dict[str, str] = {}
-        peaks: dict[str, str] = {}
+        peaks: dict[str, float] = {}
         t, rss, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir), *opts], stages,
                             peaks)
         with (out_dir / "result.json").open(encoding="utf-8") as fh:
@@ -132,7 +200,7 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
         print("    stages: " + ", ".join(f"{name} {value} s" for name, value in stages.items())
               + " (the crawl and the page feed run in two child processes; feed: waiting for its last pages)")
         if peaks:
-            print(f"    peak RSS: govseo {peaks.get('self')} MB, largest child (crawl or feed) {peaks.get('children')} MB")
+            print(f"    peak RSS per process: {peak_line(peaks)}")
         db = work / f"stages-{pages}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -152,10 +220,18 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the CrawlSpider (no ratio): memory and report size only, e.g. at 100,000 pages")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "govseo-bench")
+    parser.add_argument("--large-pages", type=int, default=3000,
+                        help="memory case: a portal of this many long pages (0: skip); default 3000")
+    parser.add_argument("--page-kb", type=int, default=70, help="their size in KB (default 70)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory cases (hostile and long pages)")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory cases (no --pages sizes)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    for pages in args.pages or [2000, 20000]:
-        bench_size(pages, args.work, args.concurrency, not args.no_baseline)
+    if not args.memory_only:
+        for pages in args.pages or [2000, 20000]:
+            bench_size(pages, args.work, args.concurrency, not args.no_baseline)
+    if not args.no_memory:
+        bench_memory(args.work, args.concurrency, args.large_pages, args.page_kb)
     return 0
 
 

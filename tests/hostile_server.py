@@ -306,11 +306,13 @@ def drip(interval: float = 0.25, seconds: float = MAX_TRAP_SECONDS) -> Route:
     return route
 
 
-def _filler(title: str) -> Iterator[bytes]:
+def _filler(title: str, prose: bool = False) -> Iterator[bytes]:
     yield (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>'
            f"<body><h1>{title}</h1>").encode()
-    # Mostly markup: a 10 MB page of Chinese prose would spend ~10 s in the audit's word segmentation.
-    block = ('<div class="row"><span class="cell"></span><span class="cell"></span></div>\n' * 800).encode()
+    # Mostly markup by default; ``prose``: paragraphs of Chinese text, what the audit segments into words.
+    row = ("<p>群众可以在线办理，也可以到政务服务中心窗口办理，办理结果通过短信通知本人。</p>\n" if prose
+           else '<div class="row"><span class="cell"></span><span class="cell"></span></div>\n')
+    block = (row * 800).encode()
     while True:
         yield block
 
@@ -333,14 +335,15 @@ def big_page(size: int, title: str = "超大页面") -> Route:
     return route
 
 
-def endless_chunked(title: str = "无尽的页面") -> Route:
-    """A chunked HTML body that never ends (until MAX_STREAM_BYTES / MAX_TRAP_SECONDS or the peer leaves)."""
+def endless_chunked(title: str = "无尽的页面", *, prose: bool = False) -> Route:
+    """A chunked HTML body that never ends (until MAX_STREAM_BYTES / MAX_TRAP_SECONDS or the peer leaves);
+    ``prose``: of Chinese text rather than markup."""
     def route(conn: Conn) -> None:
         if not conn.head(200, [("Content-Type", HTML), ("Transfer-Encoding", "chunked")]):
             return
         sent = 0
         end = time.monotonic() + MAX_TRAP_SECONDS
-        for piece in _filler(title):
+        for piece in _filler(title, prose):
             if sent >= MAX_STREAM_BYTES or time.monotonic() > end or conn.stopping.is_set():
                 break
             if not conn.write(b"%x\r\n%s\r\n" % (len(piece), piece)):
@@ -348,6 +351,13 @@ def endless_chunked(title: str = "无尽的页面") -> Route:
             sent += len(piece)
         conn.close_connection = True        # never the terminating 0-chunk
     return route
+
+
+def one_character(size: int, char: str = "a") -> Route:
+    """A body of ``size`` bytes that is one character repeated, nothing else (no tag), as text/html: one
+    text node, one block, one run of word characters for the tokenizer."""
+    encoded = char.encode()
+    return static(encoded * (size // len(encoded)))
 
 
 def random_bytes(size: int, seed: int = 1) -> Route:

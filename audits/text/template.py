@@ -29,6 +29,9 @@ _DIGITS = re.compile(r"\d+")
 
 
 _MEMO_LIMIT = 2_000_000
+# Only blocks up to this long are memoised: template blocks (menus, footers, labels) are short, and a
+# memo of 20,000 long blocks (up to audits.artifacts.MAX_BLOCK_CHARS each) could hold 200 MB of text.
+MEMO_MAX_CHARS = 500
 
 
 def normalise_block(block: str) -> str:
@@ -47,7 +50,7 @@ def block_digest(block: str, memo: dict[str, int]) -> int:
     if found is None:
         normalised = normalise_block(block)
         found = _digest(normalised) or 1 if normalised else 0
-        if len(memo) < _MEMO_LIMIT:
+        if len(memo) < _MEMO_LIMIT and len(block) <= MEMO_MAX_CHARS:
             memo[block] = found
     return found
 
