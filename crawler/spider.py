@@ -30,6 +30,9 @@ MAX_REDIRECT_HOPS = 20      # as browsers: an endless redirect chain ends here (
 MAX_SITEMAPS = 1000
 FEED_MIN = 64               # page requests kept inside Scrapy at least (4x the concurrency when more)
 _ERROR_STATUSES = list(range(400, 600))
+# A robots.txt past this is refused as too-large (robots-txt-missing reports it) rather than read whole: engines
+# read its first 500 KiB (Google; RFC 9309 asks for at least 500 KiB), and the crawl store keeps what is fetched.
+ROBOTS_MAXSIZE = 16 * 1024 * 1024
 
 
 # Exception class names (Twisted's and Scrapy 2.13+'s own) -> the stable kind stored in the crawl store.
@@ -234,7 +237,8 @@ class PortalSpider(scrapy.Spider):
         return Request(
             url_origin + "/robots.txt", callback=self.parse_robots, errback=self.robots_failed,
             dont_filter=True, priority=1000,
-            meta={"govseo": "robots", "origin": url_origin, "handle_httpstatus_list": _ERROR_STATUSES},
+            meta={"govseo": "robots", "origin": url_origin, "handle_httpstatus_list": _ERROR_STATUSES,
+                  "download_maxsize": ROBOTS_MAXSIZE},
         )
 
     @staticmethod

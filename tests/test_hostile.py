@@ -759,10 +759,6 @@ def test_charset_detection_of_a_huge_page_makes_no_object_per_character() -> Non
     assert peak < 4 * len(body), peak           # ~300 MB of one-character strings before
 
 
-@pytest.mark.xfail(strict=True, reason="robots.txt requests have no size cap of their own: Scrapy's DOWNLOAD_MAXSIZE "
-                   "(64 MB) is the only one, and a 60 MB robots.txt took the audit to 354 MB (Google reads 500 KiB). "
-                   "A global cap below 64 MB drops pages that declare a longer Content-Length instead of truncating "
-                   "them; fix in crawler/spider.py: _robots_request meta download_maxsize (e.g. 16 MB)")
 def test_a_robots_txt_past_its_download_cap_is_refused_and_reported(tmp_path: Path) -> None:
     site = honest_site(robots=None)
     site["/robots.txt"] = static(b"User-agent: *\nAllow: /\n" + b"# " + b"x" * (17 * MiB) + b"\n",
