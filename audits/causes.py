@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audits import causetext
+from audits.findability import GATE_RULES
 from audits.site import Site
 from crawler.urls import origin
 
@@ -57,8 +58,8 @@ MIN_SHARED = 2              # pages that must share a broken target or a redirec
 MAX_URLS = 20
 MAX_KEYS = 10_000
 DERIVED = frozenset({"service-hard-to-find"})    # a summary of other findings: no fix of its own
-GATING = frozenset({"noindex", "robots-blocked", "http-error", "canonical-problem", "js-dependent-content",
-                    "frame-content", "attachment-only", "robots-blocks-engine", "engine-blocked", "js-only-link"})
+# Rules whose findings keep a page out of the index: the findability model's gates, and the site-wide ones
+GATING = frozenset(GATE_RULES) | {"robots-blocks-engine", "engine-blocked", "js-only-link"}
 TEMPLATE_RULES = frozenset(causetext.TEMPLATE_TEXT)
 SEVERITY_RANK = {"error": 0, "warning": 1, "notice": 2}
 _NOINDEX = ("noindex", "none")
@@ -306,7 +307,7 @@ class _Grouper:
                 "cause": cause.zh, "cause_en": cause.en, "fix": fix.zh, "fix_en": fix.en[:1].upper() + fix.en[1:],
                 "pages": group.pages, "services": group.services, "services_total": len(self.services),
                 "template": types is not None, "target": target, "urls": group.urls,
-                "rules": sorted({group.rule, *group.also}),
+                "rules": sorted({group.rule, *group.also}), "gating": group.rule in GATING,
                 "page_types": types or []}
 
 

@@ -19,12 +19,6 @@ from reports.values import HARD_BELOW, dict_of, dicts, grade, int_of, rows, scor
 TOP_FIXES = 5  # fixes the scorecard, the Markdown summary and the JUnit file open with
 URLS_CAP = 20  # affected page URLs kept per fix (the contract's own limit)
 
-# Rules whose findings keep a page or a service out of the engines' index (the contract's ordering set):
-# the first fix of one of these is the cause named when an indexability gate caps the score.
-GATING_RULES = frozenset({
-    "noindex", "robots-blocked", "http-error", "canonical-problem", "js-dependent-content", "frame-content",
-    "attachment-only", "robots-blocks-engine", "engine-blocked", "js-only-link",
-})
 
 
 def _count(value: Any) -> int:
@@ -37,6 +31,7 @@ def _normalised(fix: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": text(fix.get("id")), "rule": text(fix.get("rule")), "severity": text(fix.get("severity")),
         "kind": text(fix.get("kind")) or "rule", "template": fix.get("template") is True,
+        "gating": fix.get("gating") is True,
         "pages": _count(fix.get("pages")), "services": _count(fix.get("services")),
         "services_total": _count(fix.get("services_total")), "target": text(fix.get("target")),
         "urls": [text(u) for u in urls[:URLS_CAP] if u is not None] if isinstance(urls, list) else [],
@@ -63,7 +58,7 @@ class Fixes:
 
     kept: list[dict[str, Any]]          # the first ``keep`` fixes
     total: int                          # how many fixes there are
-    gating: dict[str, Any] | None       # the first fix of a rule that gates indexing (GATING_RULES), anywhere
+    gating: dict[str, Any] | None       # the first fix of a rule that keeps pages out of the index, anywhere
 
 
 def read_fixes(result: Any, keep: int) -> Fixes:
@@ -73,7 +68,7 @@ def read_fixes(result: Any, keep: int) -> Fixes:
         total += 1
         if total <= keep:
             kept.append(fix)
-        if gating is None and fix["rule"] in GATING_RULES:
+        if gating is None and fix["gating"]:
             gating = fix
     return Fixes(kept, total, gating)
 

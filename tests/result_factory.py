@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from audits.causes import GATING
+
 ROOT = "http://127.0.0.1:8000/"
 
 _RULES: list[dict[str, Any]] = [
@@ -195,7 +197,7 @@ def make_fix(rule: str, fix: str, pages: int, services: int = 0, services_total:
     return {"id": f"{abs(hash((rule, kind, target, fix))) % 16**12:012x}", "rule": rule, "severity": severity,
             "kind": kind, "cause": cause, "cause_en": cause_en, "fix": fix, "fix_en": fix_en, "pages": pages,
             "services": services, "services_total": services_total, "template": template, "target": target,
-            "urls": shown}
+            "urls": shown, "rules": [rule], "gating": rule in GATING}
 
 
 def noindex_fix(pages: int = 1451, services: int = 18) -> dict[str, Any]:
