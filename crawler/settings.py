@@ -32,6 +32,7 @@ class CrawlOptions:
     obey_robots: bool = True
     autothrottle: bool = True
     user_agent: str = DEFAULT_USER_AGENT
+    engine_views: bool = True       # after the crawl, fetch a few URLs as each search engine (crawler/engines.py)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

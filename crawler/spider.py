@@ -19,6 +19,7 @@ from scrapy.exceptions import DontCloseSpider, StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from crawler.engines import EngineViews
 from crawler.response import media_type, summarise
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
@@ -96,6 +97,7 @@ class PortalSpider(scrapy.Spider):
         self._sequence = 0
         self.pages_fetched = 0
         self.close_reason: str | None = None
+        self.views: EngineViews | None = None     # the engine-view pass, once the frontier is empty
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -230,6 +232,17 @@ class PortalSpider(scrapy.Spider):
         if self.frontier:
             for request in self._feed():
                 self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+        if self.views is None and self.opts.engine_views:
+            self._engine_views()
+
+    def _engine_views(self) -> None:
+        """The crawl is done: fetch the engine views (crawler/engines.py), once, through the same downloader."""
+        self.views = EngineViews(self.store, self.robots, self.opts.timeout, classify_failure)
+        self.crawler.signals.connect(self.views.on_bytes, signal=signals.bytes_received)
+        for request in self.views.requests(self.opts.start_urls):
+            self.crawler.engine.crawl(request)
+        if self.views.requested:
             raise DontCloseSpider
 
     # ------------------------------------------------------------------ robots.txt

@@ -95,6 +95,24 @@ CREATE TABLE IF NOT EXISTS sitemap_entries (
     priority TEXT
 );
 CREATE INDEX IF NOT EXISTS sitemap_entries_sitemap ON sitemap_entries(sitemap_id);
+""" + """
+-- Engine views (crawler/engines.py): a URL fetched again with a search engine's User-Agent.
+CREATE TABLE IF NOT EXISTS engine_views (
+    url TEXT NOT NULL,
+    engine TEXT NOT NULL,           -- Baiduspider | Baiduspider-render | Googlebot | 360Spider | Sogou web spider
+    url_id INTEGER,                 -- the crawled page; NULL for robots.txt
+    status INTEGER,                 -- NULL: not answered (see error)
+    final_url TEXT,                 -- the URL itself, or the Location of a 3xx (views follow no redirect)
+    digest TEXT,                    -- SHA-1 of the body
+    size INTEGER,
+    title TEXT,
+    text_length INTEGER,            -- visible characters, roughly
+    markers TEXT,                   -- JSON list of challenge markers ($_ts, __jsl_clearance, acw_sc__v2, ...)
+    error TEXT,                     -- blocked-by-robots | timeout | reset | ... ; NULL when answered
+    body BLOB,                      -- zlib; only a small challenge or error page
+    fetched_at REAL NOT NULL,
+    PRIMARY KEY (url, engine)
+);
 """
 
 _INSERTS = {
@@ -103,6 +121,7 @@ _INSERTS = {
     "fetch": "INSERT OR REPLACE INTO fetches VALUES (" + ", ".join("?" * 17) + ")",
     "unlink": "DELETE FROM links WHERE source_id = ?",
     "link": "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
+    "view": "INSERT OR REPLACE INTO engine_views VALUES (" + ", ".join("?" * 13) + ")",
 }
 
 
@@ -218,7 +237,7 @@ class CrawlStore:
             with self.conn:
                 self.conn.execute("BEGIN")
                 # Order matters: a fetch's old links go before its new ones.
-                for kind in ("url", "state", "fetch", "unlink", "link"):
+                for kind in ("url", "state", "fetch", "unlink", "link", "view"):
                     rows = self._pending.get(kind)
                     if rows:
                         self.conn.executemany(_INSERTS[kind], rows)
@@ -315,7 +334,7 @@ class CrawlStore:
         yield from self.conn.execute("SELECT source_id, target_id, tag, rel, anchor FROM links")
 
     def count(self, table: str) -> int:
-        if table not in {"urls", "fetches", "links", "robots", "sitemaps", "sitemap_entries"}:
+        if table not in {"urls", "fetches", "links", "robots", "sitemaps", "sitemap_entries", "engine_views"}:
             raise ValueError(table)
         self.commit()
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
@@ -386,3 +405,42 @@ class CrawlStore:
     def sitemap_urls(self) -> set[str]:
         self.commit()
         return {row[0] for row in self.conn.execute("SELECT url FROM sitemaps")}
+
+    # ------------------------------------------------------------------ engine views (crawler/engines.py)
+    def engine_view_candidates(self) -> list[tuple[int, str]]:
+        """(url id, url) of the pages the crawl fetched as HTML with status 200."""
+        self.commit()
+        return self.conn.execute(
+            "SELECT u.id, u.url FROM fetches f JOIN urls u ON u.id = f.url_id WHERE f.status = 200"
+            " AND (f.content_type LIKE 'text/html%' OR f.content_type LIKE 'application/xhtml%')"
+            " ORDER BY u.id").fetchall()
+
+    def engine_views_done(self) -> set[tuple[str, str]]:
+        self.commit()
+        return set(self.conn.execute("SELECT url, engine FROM engine_views"))
+
+    def put_engine_view(self, url: str, engine: str, *, url_id: int | None, status: int | None = None,
+                        final_url: str | None = None, digest: str | None = None, size: int | None = None,
+                        title: str | None = None, text_length: int | None = None, markers: list[str] | None = None,
+                        error: str | None = None, body: bytes | None = None) -> None:
+        self._queue("view", (url, engine, url_id, status, final_url, digest, size, title, text_length,
+                             json.dumps(markers or []), error, compress(body) if body else None, time.time()))
+
+    def iter_engine_views(self) -> Iterator[dict[str, Any]]:
+        """Every stored engine view (no body); none in a store made before engine views existed."""
+        self.commit()
+        cols = ("url", "engine", "url_id", "status", "final_url", "digest", "size", "title", "text_length",
+                "markers", "error", "fetched_at")
+        try:
+            cur = self.conn.execute(f"SELECT {', '.join(cols)} FROM engine_views ORDER BY url, engine")
+        except sqlite3.OperationalError:
+            return
+        for row in cur:
+            item = dict(zip(cols, row, strict=True))
+            item["markers"] = json.loads(item["markers"] or "[]")
+            yield item
+
+    def engine_view_body(self, url: str, engine: str) -> bytes:
+        self.commit()
+        row = self.conn.execute("SELECT body FROM engine_views WHERE url = ? AND engine = ?", (url, engine)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else b""
