@@ -7,6 +7,9 @@ services it affects. Kinds, in the order a finding is tried:
 
 - ``robots-rule``: robots-blocked findings, by the robots.txt line that blocks them (the rule's
   evidence names it per engine: audits/robotsmatch.py).
+- ``engine``: engine-blocked findings, by (the engines blocked, the challenge marker, the first path
+  segment the pages share), e.g. "the gateway answers Baiduspider with a 412 challenge ($_ts): 37 service
+  guides under /bsfw/".
 - ``broken-target``: broken-link (page, target) pairs, by target, when 2+ pages link the target.
 - ``redirect``: redirect-chain findings by final URL, meta-refresh findings by target, when 2+ share it.
 - ``template``: findings of TEMPLATE_RULES (noindex, a missing title/description/h1/lang/viewport, a
@@ -46,6 +49,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from audits import causetext
 from audits.findability import GATE_RULES
@@ -109,6 +113,13 @@ class _Group:
         self.also |= other.also
         self.types.update(other.types)
         self.urls = sorted({*self.urls, *other.urls})[:MAX_URLS]
+
+
+def path_prefix(url: str) -> str:
+    """The first path segment of a URL as a folder ("/bsfw/"), or "/" for a page at the root."""
+    path = urlsplit(url).path or "/"
+    first, slash, _rest = path.lstrip("/").partition("/")
+    return f"/{first}/" if slash and first else "/"
 
 
 def noindex_key(evidence: dict[str, Any]) -> str:
@@ -203,6 +214,15 @@ class _Grouper:
             if len(self.blocked_by) < MAX_KEYS * 10:
                 self.blocked_by[url] = key
             return
+        if rule == "engine-blocked" and ev.get("engines"):
+            prefix = path_prefix(url)
+            key = "\t".join((",".join(ev["engines"]), str(ev.get("marker") or ""), prefix))
+            group = self._group(rule, "engine", key)
+            if not group.detail:
+                group.detail.update(engines=ev["engines"], marker=ev.get("marker"), status=ev.get("status"),
+                                    reason=ev.get("reason"), prefix=prefix)
+            group.add(url, severity, kind, services)
+            return
         if rule == "broken-link" and ev.get("targets"):
             url = self.site.url_object(url)
             for target in ev["targets"]:
@@ -294,6 +314,9 @@ class _Grouper:
             causes = group.detail["causes"]
             target = str(causes[0]["path"])
             cause, fix = causetext.robots_text(causes, group.detail["robots"])
+        elif group.kind == "engine":
+            target = group.detail["prefix"]
+            cause, fix = causetext.engine_text(group.detail, group.pages, group.services)
         elif group.kind == "redirect":
             target = group.key
             cause, fix = causetext.redirect_text(group.rule, group.key)

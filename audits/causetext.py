@@ -157,6 +157,35 @@ def robots_text(causes: list[dict[str, Any]], robots_url: str) -> tuple[Text, Te
                  f"edit robots.txt: remove or narrow {'; '.join(said_en)}; block only admin and search-result paths"))
 
 
+_ENGINE_ANSWER = {"challenge": ("挑战页", "challenge"), "status": ("错误状态", "error status"),
+                  "redirect": ("跳转", "redirect"), "unreachable": ("无响应", "no answer"),
+                  "different-page": ("另一个页面", "different page")}
+
+
+def engine_text(detail: dict[str, Any], pages: int, services: int) -> tuple[Text, Text]:
+    """engine-blocked pages that share the engines, the marker and a folder: "网关对 Baiduspider 返回 412 挑战（$_ts）：
+    /bsfw/ 下 37 个办事指南"."""
+    engines = [clip(str(e)) for e in detail.get("engines") or []]
+    status, marker = detail.get("status"), detail.get("marker")
+    zh, en = _ENGINE_ANSWER.get(str(detail.get("reason")), ("异常响应", "unexpected answer"))
+    answer_zh = (f"{status} " if status else "") + zh + (f"（{clip(str(marker))}）" if marker else "")
+    answer_en = (f"a {status} " if status else "a ") + en + (f" ({clip(str(marker))})" if marker else "")
+    prefix = clip(str(detail.get("prefix") or "/"))
+    what_zh = f"{services} 个办事指南" if services else f"{pages} 个页面"
+    if services and pages > services:
+        what_zh += f"等 {pages} 个页面"
+    what_en = f"{services} service guide{'s' if services != 1 else ''}" if services else \
+        f"{pages} page{'s' if pages != 1 else ''}"
+    if services and pages > services:
+        what_en += f" ({pages} pages in all)"
+    return (Text(f"网关对 {'、'.join(engines)} 返回 {answer_zh}：{prefix} 下 {what_zh}",
+                 f"the gateway answers {', '.join(engines)} with {answer_en}: {what_en} under {prefix}"),
+            Text(f"在 WAF/反爬网关中为 {prefix} 放行 {'、'.join(engines)}：按 User-Agent 识别并以反向 DNS 核验其 IP，"
+                 "不要对搜索引擎爬虫返回挑战页",
+                 f"let {', '.join(engines)} through the WAF/anti-bot gateway on {prefix}: recognise the User-Agent, "
+                 "verify the IP by reverse DNS, and never serve search engine crawlers a challenge"))
+
+
 def redirect_text(rule: str, target: str) -> tuple[Text, Text]:
     url = clip(target)
     if rule == "meta-refresh":

@@ -5,7 +5,8 @@ then x ``gate_factor`` (0.1) when any gate fails: a page a search engine may not
 or is told to drop is near 0 whatever else it does well.
 
 - gates: the page answered an error or was never readable (http-error), noindex, robots.txt blocks
-  Baiduspider or Googlebot (robots-blocked), canonical to another URL, a meta-refresh redirect, or the
+  Baiduspider or Googlebot (robots-blocked), a gateway answers Baiduspider with a challenge or another page
+  (engine-blocked, audits/engineviews.py), canonical to another URL, a meta-refresh redirect, or the
   guide only in scripts, a frame or an attachment (js-dependent-content, frame-content, attachment-only);
 - reachability (0-1): 0.5 x click depth (1 at depth <= 1, then 0.85, 0.7, 0.3, 0.2; 0 when no link
   reaches it) + 0.3 x internal link score / 100 + 0.2 x in a sitemap;
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audits.engineviews import blocked_views
 from audits.model import Finding
 from audits.search import SearchIndex, analyse_queries
 from audits.services import Service, detect_services
@@ -56,8 +58,10 @@ DEFAULTS: dict[str, Any] = {
     # shows the URL or guesses.
     "penalties": {"unlinked": 0.6, "title-stuffing": 0.6, "keyword-stuffing": 0.6, "title-missing": 0.7},
 }
-GATE_RULES = ("http-error", "noindex", "robots-blocked", "canonical-problem", "meta-refresh",
+GATE_RULES = ("http-error", "noindex", "robots-blocked", "engine-blocked", "canonical-problem", "meta-refresh",
               "js-dependent-content", "frame-content", "attachment-only")
+# engine-blocked gates a service only when Baidu's crawler is among the engines blocked (audits/engineviews.py)
+GATE_ENGINES = frozenset({"Baiduspider", "Baiduspider-render"})
 REACH_RULES = ("deep-page", "weak-internal-links", "orphan-page", "not-in-sitemap")
 RELEVANCE_RULES = ("title-missing", "title-generic", "title-duplicate", "title-pattern", "title-stuffing",
                    "h1-missing", "title-h1-mismatch", "description-missing", "keyword-focus")
@@ -228,10 +232,16 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
             query.position = position[page_id]
     del asked
     assessments = []
+    baidu_blocked: set[str] | None = None
     for service, service_qs in zip(services, queries, strict=True):
         a = Assessment(service)
         rule_hits = hits.get(service.url, set())
         a.gates = [r for r in GATE_RULES if r in rule_hits]
+        if "engine-blocked" in a.gates:
+            if baidu_blocked is None:
+                baidu_blocked = _baidu_blocked(site)
+            if service.url not in baidu_blocked:
+                a.gates.remove("engine-blocked")
         if service.page is not None and site.canonical_target(service.page) and "canonical-problem" not in a.gates:
             a.gates.append("canonical-problem")    # canonicalised to another URL: that URL is what gets indexed
         if service.page is None and "http-error" not in a.gates:
@@ -256,3 +266,8 @@ def assess(site: Site, findings: Iterable[Finding] | Mapping[str, set[str]], con
     for rank, a in enumerate(assessments, start=1):
         a.rank = rank
     return assessments
+
+
+def _baidu_blocked(site: Site) -> set[str]:
+    """The URLs whose engine view is blocked for Baidu's crawler (GATE_ENGINES)."""
+    return {url for url, (_, views) in blocked_views(site).items() if any(v["engine"] in GATE_ENGINES for v in views)}

@@ -54,6 +54,8 @@ def fix_for(rule_id: str, site: Site, a: Assessment, synonyms: Synonyms) -> Text
     if rule_id == "robots-blocked":
         return Text(f"修改 robots.txt，删除覆盖 {path} 的 Disallow 规则（检查 User-agent: Baiduspider 分组）",
                     f"edit robots.txt: remove the Disallow covering {path} (check the Baiduspider group)")
+    if rule_id == "engine-blocked":
+        return _engine_fix(site, a.service.url)
     if rule_id == "noindex":
         return Text("删除页面中的 noindex（<meta name=\"robots\"> 或 X-Robots-Tag 响应头）",
                     "remove noindex from <meta name=\"robots\"> and the X-Robots-Tag header")
@@ -74,6 +76,21 @@ def fix_for(rule_id: str, site: Site, a: Assessment, synonyms: Synonyms) -> Text
         return Text(f"建议标题：{title}", f"suggested title: {title}")
     rule = RULES_BY_ID.get(rule_id)
     return rule.fix if rule is not None else Text(rule_id, rule_id)
+
+
+def _engine_fix(site: Site, url: str) -> Text:
+    """What Baiduspider got for the guide (its stored engine view) and how to let it through."""
+    view = next((v for v in site.engine_views.get(url, []) if v["engine"] == "Baiduspider"), None)
+    status = view.get("status") if view else None
+    got = f"HTTP {status}" if status is not None else "无响应"
+    got_en = f"HTTP {status}" if status is not None else "no answer"
+    marker = ((view or {}).get("markers") or [None])[0]
+    if marker:
+        got, got_en = f"{got}（{marker}）", f"{got_en} ({marker})"
+    return Text(f"网关对百度蜘蛛（Baiduspider）返回 {got} 而不是本页：在 WAF/反爬网关中按 User-Agent 放行搜索引擎爬虫，"
+                "并以反向 DNS 核验其 IP（*.baidu.com、*.baidu.jp）",
+                f"the gateway answers Baiduspider with {got_en} instead of the page: let search engine crawlers "
+                "through the WAF/anti-bot gateway by User-Agent, verified by reverse DNS (*.baidu.com, *.baidu.jp)")
 
 
 def service_fixes(site: Site, a: Assessment, synonyms: Synonyms) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from statistics import mean
 from typing import Any
 
 from audits.causes import group_fixes
+from audits.engineviews import site_fact
 from audits.findability import Assessment
 from audits.fixes import service_fixes
 from audits.model import CATEGORIES, Rule
@@ -134,7 +135,9 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
         },
         "site": {"url": site.home, "name": site.name, "score": capped_score(uncapped, gates),
                  "score_uncapped": uncapped, "categories": categories, "gates": gates,
-                 "jurisdiction": site.jurisdiction},
+                 "jurisdiction": site.jurisdiction,
+                 # more than half of Baiduspider's views blocked by a gateway (audits/engineviews.py), else null
+                 "engine_blocked": site_fact(site)},
         "rules": rules,
         "findings": findings,
         "pages": _pages(site, scored, {a.service.url for a in site.assessments}),

@@ -375,6 +375,22 @@ class Site:
             return []
         return [name for name in ENGINES.values() if not parser.can_fetch(url, name)]
 
+    # ------------------------------------------------------------------ engine views
+    @cached_property
+    def engine_views(self) -> dict[str, list[dict[str, Any]]]:
+        """URL -> what each search engine's crawler got for it (crawler/engines.py; compared by
+        audits/engineviews.py), read from the crawl store once; {} for a crawl without views."""
+        if self.db_path is None:
+            return {}
+        store = CrawlStore(self.db_path, create=False)
+        try:
+            views: dict[str, list[dict[str, Any]]] = {}
+            for row in store.iter_engine_views():
+                views.setdefault(row["url"], []).append(row)
+            return views
+        finally:
+            store.close()
+
     # ------------------------------------------------------------------ indexability
     def canonical_target(self, page: Page) -> str | None:
         """The canonical URL when it names another URL, else None."""
