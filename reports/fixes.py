@@ -215,11 +215,24 @@ def headline(site: Any, fixes: Fixes, services: int, hard: int, lang: str,
         top = fixes.kept[0] if fixes.kept else None
         if top is not None and cause_text(top, lang) and (score is None or score < 90 or top["severity"] == "error"):
             clause += say["main_problem"].format(cause=_inline(cause_text(top, lang), lang))
+    blocked = engine_sentence(site.get("engine_blocked"), say)
     note = ""
     uncapped = score_of(site.get("score_uncapped"))
     if gate is not None and gate["binding"] and uncapped is not None and uncapped != score:
         note = say["uncapped"].format(score=uncapped)
-    return {"text": opening + say["lead"] + clause + say["end"], "note": note}
+    return {"text": blocked + opening + say["lead"] + clause + say["end"], "note": note}
+
+
+def engine_sentence(fact: Any, say: dict[str, str]) -> str:
+    """The site-level engine block (result.json site.engine_blocked), said before anything else; "" without."""
+    fact = dict_of(fact)
+    engine = text(fact.get("engine"))
+    share = fact.get("share")
+    if not engine or not isinstance(share, int | float):
+        return ""
+    status, marker = fact.get("status"), text(fact.get("marker"))
+    answer = say["engine_answer_sep"].join(p for p in (f"HTTP {status}" if isinstance(status, int) else "", marker) if p)
+    return say["engine_blocked"].format(engine=engine, share=_share(float(share), say), answer=answer or "—")
 
 
 def result_headline(result: Any, lang: str) -> dict[str, str]:

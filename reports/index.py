@@ -68,6 +68,8 @@ def _row(result: dict[str, Any], href: str, lang: str) -> dict[str, Any]:
                        for k in CATEGORIES],
         "counts": counts, "pages": pages if pages is not None else count(result.get("pages")),
         "services": services, "hard": hard,
+        # most of an engine's views blocked by a gateway (result.json site.engine_blocked): its name
+        "engine_blocked": text(dict_of(site.get("engine_blocked")).get("engine")) or None,
         "date": moment(crawl.get("started_at"), lang)[0][:16],
     }
 

@@ -186,10 +186,14 @@ EN.update({
     "col_target": "About",
     "col_sample_urls": "Affected pages",
     "scores": "Category scores",
+    "index_engine_blocked": "a gateway blocks %s",
     "index_gate": "capped by the indexability gate",
     "index_gate_hint": "capped by the indexability gate (%s without it)",
     # plain-text sentences (reports/fixes.py); {named} fields for str.format
     "say": {
+        "engine_blocked": "A gateway blocks the search engine crawler {engine}: {share} of the pages it fetches "
+                          "are not the page itself ({answer}). ",
+        "engine_answer_sep": ", ",
         "score": "This site scores {score}/100",
         "score_na": "This site's score is not applicable",
         "grade": " ({grade})",

@@ -182,10 +182,13 @@ ZH.update({
     "col_target": "涉及网址",
     "col_sample_urls": "受影响的页面",
     "scores": "分类得分",
+    "index_engine_blocked": "网关拦截 %s",
     "index_gate": "得分受收录门槛限制",
     "index_gate_hint": "受收录门槛限制（未计时为 %s 分）",
     # plain-text sentences (reports/fixes.py); {named} fields for str.format
     "say": {
+        "engine_blocked": "网关拦截了搜索引擎爬虫 {engine}：它抓取的页面中有 {share} 得到的不是页面本身（{answer}）。",
+        "engine_answer_sep": "，",
         "score": "本站得分 {score}/100",
         "score_na": "本站得分不适用",
         "grade": "（{grade}）",
