@@ -49,9 +49,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, method: str = "GET") -> tuple[int, Message, bytes]:
+def fetch(url: str, method: str = "GET", user_agent: str | None = None) -> tuple[int, Message, bytes]:
+    headers = {"User-Agent": user_agent} if user_agent else {}
     try:
-        with OPENER.open(urllib.request.Request(url, method=method), timeout=10) as resp:
+        with OPENER.open(urllib.request.Request(url, method=method, headers=headers), timeout=10) as resp:
             return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as err:
         with err:
@@ -113,6 +114,7 @@ class Crawl:
     depth: dict[str, int]
     inlinks: dict[str, set[str]]
     externals: set[str]
+    baidu: dict[str, tuple[int, bytes]] = field(default_factory=dict)    # HTML pages fetched as Baiduspider
 
 
 def key_of(base: str, url: str) -> str | None:
@@ -127,10 +129,12 @@ def crawl() -> Crawl:
     with serve_portal() as url:
         base = url.rstrip("/")
         pages: dict[str, Fetched] = {}
+        baidu: dict[str, tuple[int, bytes]] = {}
         for path in PAGES:
             status, headers, body = fetch(base + path, "HEAD" if path == BIG else "GET")
             page = pages[path] = Fetched(path, status, headers, body)
             if status == 200 and page.ctype.startswith("text/html"):
+                baidu[path] = fetch(base + path, user_agent=BAIDUSPIDER)[::2]
                 page.soup = BeautifulSoup(decode_html(body, page.ctype), "html.parser")
                 for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src"),
                                   ("img", "src"), ("link", "href"), ("script", "src")):
@@ -163,7 +167,7 @@ def crawl() -> Crawl:
             if depth[node] + cost < depth.get(target, 1 << 30):
                 depth[target] = depth[node] + cost
                 (queue.appendleft if cost == 0 else queue.append)(target)
-    return Crawl(base, pages, depth, inlinks, externals)
+    return Crawl(base, pages, depth, inlinks, externals, baidu)
 
 
 def html_pages(crawl: Crawl) -> list[Fetched]:
@@ -381,13 +385,14 @@ def test_regressed_variant_over_http() -> None:
 # ---------------------------------------------------------------- page facts, planted defects, clean pages
 
 RULE_IDS = set("""http-error broken-link redirect-chain meta-refresh robots-blocked noindex canonical-problem
-js-dependent-content frame-content attachment-only charset-mismatch title-missing title-duplicate title-generic
+js-dependent-content frame-content engine-blocked attachment-only charset-mismatch title-missing title-duplicate title-generic
 title-length title-stuffing title-pattern description-missing description-duplicate description-length
 h1-missing title-h1-mismatch keyword-stuffing keyword-focus thin-content near-duplicate link-text-generic
 image-alt-missing url-unfriendly mobile-missing lang-missing publish-date-missing structured-data-invalid
 robots-txt-missing robots-txt-invalid robots-blocks-engine sitemap-missing sitemap-invalid sitemap-bad-url
 not-in-sitemap orphan-page deep-page weak-internal-links gov-meta-missing gov-meta-invalid site-identity-missing
 service-guide-incomplete service-hard-to-find service-vocabulary-gap service-search-rank query-unanswered""".split())
+BAIDUSPIDER = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 SITE_META = ("SiteName", "SiteDomain", "SiteIDCode")
 COLUMN_META = ("ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType")
 CONTENT_META = ("ArticleTitle", "PubDate", "ContentSource")
@@ -419,6 +424,12 @@ class View:
 
     def others(self) -> list[View]:
         return [View(self.c, self.rp, q) for q, e in PAGES.items() if e["indexable"] and q != self.path]
+
+    def engine_blocked(self) -> bool:
+        """Baiduspider's User-Agent gets the gateway's challenge where the crawl got the page."""
+        status, body = self.c.baidu.get(self.path, (None, b""))
+        gate = M["gateway"]
+        return self.page.status == 200 and status == gate["status"] and gate["marker"].encode() in body
 
     def blocked(self) -> bool:
         return any(not self.rp.can_fetch(self.c.base + self.path, ua) for ua in ("Baiduspider", "Googlebot"))
@@ -505,6 +516,7 @@ CHECKS: dict[str, Callable[[View], bool]] = {
     "canonical-problem": lambda v: any(not x["href"].startswith("http") for x in v.soup.find_all("link", rel="canonical")),
     "js-dependent-content": lambda v: v.soup.find(id="guide-app") is not None
     and not v.soup.find(id="guide-app").get_text(strip=True),
+    "engine-blocked": lambda v: v.engine_blocked(),
     "frame-content": lambda v: v.soup.find("iframe") is not None and "办理材料" not in v.main,
     "attachment-only": lambda v: v.attachment_only(),
     "charset-mismatch": lambda v: v.html and "charset" not in v.page.ctype and b"charset=gb2312" in v.page.body
@@ -628,3 +640,23 @@ def test_variant_changes_hit_clean_pages() -> None:
     clean = {c["path"] for c in M["clean"]}
     for change in M["variants"]["regressed"]["changed"]:
         assert change["path"] in clean and PAGES[change["path"]]["service"]
+
+
+def test_gateway_challenges_baiduspider_only(crawl: Crawl) -> None:
+    """The gateway path: Baiduspider (and Baiduspider-render) get the 412 challenge, a browser and Googlebot
+    the guide; every other page is the same for Baiduspider as for a browser."""
+    gate = M["gateway"]
+    changed = {p for p, (status, body) in crawl.baidu.items() if (status, body) != (200, crawl.pages[p].body)}
+    assert changed == set(gate["paths"])
+    with serve_portal() as url:
+        _check_gateway(url.rstrip("/"), gate)
+
+
+def _check_gateway(base: str, gate: dict) -> None:
+    path = gate["paths"][0]
+    browser = fetch(base + path, user_agent="Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36")
+    assert browser[0] == 200 and b"$_ts" not in browser[2] and PAGES[path]["name"].encode() in browser[2]
+    for agent in (BAIDUSPIDER, BAIDUSPIDER.replace("Baiduspider/", "Baiduspider-render/")):
+        status, _, body = fetch(base + path, user_agent=agent)
+        assert status == 412 and b"$_ts" in body and PAGES[path]["name"].encode() not in body
+    assert fetch(base + path, user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)")[0] == 200

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from .gateway import challenge
 from .site import Site, build_site
 
 # A Host header we are willing to echo into bodies: host name or IPv4/[IPv6] literal, optional port.
@@ -65,7 +66,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         if not target.startswith("/"):  # absolute-form request target
             parts = urlsplit(target)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        route = self.server.site.render(target, self._base())
+        route = challenge(target.partition("?")[0], self.headers.get("User-Agent", "")) \
+            or self.server.site.render(target, self._base())
         self.send_response(route.status)
         for key, value in route.headers:
             self.send_header(key, value)
