@@ -565,6 +565,7 @@ CHECKS: dict[str, Callable[[View], bool]] = {
     # a guide without a title cannot lead the results for its own name and key terms
     "service-search-rank": lambda v: v.service and not v.title,
     "service-hard-to-find": lambda v: v.service and (not v.entry["indexable"] or v.blocked() or v.attachment_only()
+                                                     or v.engine_blocked()
                                                      or v.soup.find("iframe") is not None
                                                      or v.soup.find(id="guide-app") is not None
                                                      # demoted: unlinked, 4+ clicks deep, no or stuffed title
