@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audits.site import Site
-from crawler.engines import BLOCKED, markers, title_of
+from crawler.engines import BLOCKED, ENGINES, markers, title_of
 
 CHALLENGE_STATUSES = frozenset({403, 412, 429, 521})
 STRONG_MARKERS = ("$_ts", "__jsl_clearance", "acw_sc__v2", "captcha", "access-denied")
@@ -31,6 +31,7 @@ FAR_RATIO = 0.3
 CLOSE_RATIO = 0.8
 SITE_SHARE = 0.5
 SITE_ENGINE = "Baiduspider"
+_ORDER = {e.name: i for i, e in enumerate(ENGINES)}
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def blocked_views(site: Site) -> dict[str, tuple[CrawlSide, list[dict[str, Any]]
         if crawl is None:
             continue
         blocked = []
-        for view in views:
+        for view in sorted(views, key=lambda v: _ORDER.get(v["engine"], len(_ORDER))):
             why = reason(view, crawl)
             if why is not None:
                 blocked.append({**view, "reason": why})

@@ -408,11 +408,13 @@ class CrawlStore:
 
     # ------------------------------------------------------------------ engine views (crawler/engines.py)
     def engine_view_candidates(self) -> list[tuple[int, str]]:
-        """(url id, url) of the pages the crawl fetched as HTML with status 200."""
+        """(url id, url) of the start URLs the crawl fetched (any answer) and of the pages it fetched whole as
+        HTML with status 200."""
         self.commit()
         return self.conn.execute(
-            "SELECT u.id, u.url FROM fetches f JOIN urls u ON u.id = f.url_id WHERE f.status = 200"
-            " AND (f.content_type LIKE 'text/html%' OR f.content_type LIKE 'application/xhtml%')"
+            "SELECT u.id, u.url FROM fetches f JOIN urls u ON u.id = f.url_id WHERE u.found_via = 'start'"
+            " OR (f.status = 200 AND f.truncated = 0"
+            " AND (f.content_type LIKE 'text/html%' OR f.content_type LIKE 'application/xhtml%'))"
             " ORDER BY u.id").fetchall()
 
     def engine_views_done(self) -> set[tuple[str, str]]:

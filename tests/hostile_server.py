@@ -33,6 +33,9 @@ CHUNK = 64 * 1024
 
 Route = Callable[["Conn"], None]
 HTML = "text/html; charset=utf-8"
+# The User-Agent tokens of the search engines govseo's engine views imitate (Baiduspider-render contains
+# Baiduspider: the longer token first)
+ENGINE_TOKENS = ("Baiduspider-render", "Baiduspider", "Googlebot", "360Spider", "Sogou web spider")
 
 
 # ---------------------------------------------------------------------------- the connection API
@@ -51,7 +54,7 @@ class Conn(BaseHTTPRequestHandler):
         if not self.path.startswith("/"):            # absolute form: someone uses us as a proxy
             self._refuse_proxy()
             return
-        self.server.record(self.path)
+        self.server.record(self.path, self.headers.get("User-Agent", ""))
         route = self.server.route_for(self.path)
         if route is None:
             self.send(404, b"<html><head><title>404</title></head><body>not found</body></html>")
@@ -126,6 +129,7 @@ class _Server(ThreadingHTTPServer):
         self.routes: dict[str, Route] = {}
         self.prefixes: list[str] = []
         self.hits: Counter[str] = Counter()
+        self.engine_hits: Counter[tuple[str, str]] = Counter()
         self.sent: Counter[str] = Counter()
         self.log: list[tuple[float, str]] = []
         self.proxied: list[str] = []
@@ -136,8 +140,12 @@ class _Server(ThreadingHTTPServer):
         self.routes = routes
         self.prefixes = sorted((k[:-1] for k in routes if k.endswith("*")), key=len, reverse=True)
 
-    def record(self, path: str) -> None:
+    def record(self, path: str, user_agent: str = "") -> None:
         with self.lock:
+            engine = next((e for e in ENGINE_TOKENS if e in user_agent), None)
+            if engine is not None:      # govseo's engine views (crawler/engines.py): counted apart
+                self.engine_hits[(path, engine)] += 1
+                return
             self.hits[path] += 1
             self.log.append((time.monotonic(), path))
 
@@ -173,6 +181,12 @@ class HostileServer:
     def hits(self) -> Counter[str]:
         with self._server.lock:
             return Counter(self._server.hits)
+
+    @property
+    def engine_hits(self) -> Counter[tuple[str, str]]:
+        """Requests per (path, engine) made with a search engine's User-Agent (not in ``hits`` or ``log``)."""
+        with self._server.lock:
+            return Counter(self._server.engine_hits)
 
     @property
     def sent(self) -> Counter[str]:
@@ -265,6 +279,28 @@ def honest_site(extra_links: Iterable[tuple[str, str]] = (),
 
 
 # ---------------------------------------------------------------------------- traps
+JSL_CHALLENGE = (b"<html><body><script>document.cookie=('_')+('_j')+('sl_clear')+('ance=1764700000.123|0|')"
+                 b"+(function(){return 'fZ3kq'})()+';max-age=3600;path=/';location.href=location.pathname"
+                 b"+location.search</script></body></html>")
+
+
+def gateway(routes: dict[str, Route], engines: Iterable[str] = ENGINE_TOKENS) -> dict[str, Route]:
+    """知道创宇-style gateway in front of every route: a request whose User-Agent names one of ``engines`` gets
+    521 with a __jsl_clearance cookie challenge (its script spells the name in pieces, the Set-Cookie header
+    names it whole); any other client gets the route."""
+    tokens = tuple(engines)
+
+    def guard(route: Route) -> Route:
+        def guarded(conn: Conn) -> None:
+            if any(t in conn.headers.get("User-Agent", "") for t in tokens):
+                conn.send(521, JSL_CHALLENGE, headers=[("Set-Cookie", "__jsluid_h=4f1c2a; max-age=31536000; path=/"),
+                                                       ("Set-Cookie", "__jsl_clearance=0; path=/")])
+            else:
+                route(conn)
+        return guarded
+    return {path: guard(route) for path, route in routes.items()}
+
+
 def redirect(location: str, status: int = 301) -> Route:
     def route(conn: Conn) -> None:
         conn.send(status, b"", headers=[("Location", location)])

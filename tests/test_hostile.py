@@ -43,6 +43,7 @@ from hostile_server import (
     calendar,
     drip,
     endless_chunked,
+    gateway,
     gzip_bomb,
     hang,
     headers_then_hang,
@@ -859,3 +860,29 @@ def test_kill_9_then_resume_loses_nothing_and_refetches_only_the_lost_batch(tmp_
     requested = sum(1 for p in first if p in every_page)
     print(f"\nkill -9: {requested} pages requested, {len(committed)} committed, {len(twice)} fetched twice "
           f"(the lost batch), requested {ages} s before the kill: {twice}")
+
+
+# ---------------------------------------------------------------------------- an anti-bot gateway
+def test_a_gateway_answering_every_engine_with_a_521_challenge_is_reported(tmp_path: Path) -> None:
+    """知道创宇-style: every engine's User-Agent gets 521 + __jsl_clearance, govseo's own the pages. Each viewed
+    page is engine-blocked for the five engines, and the site-level fact leads the headline."""
+    with HostileServer(gateway(honest_site())) as server:
+        crawl = run(server, tmp_path / "out")
+        engine_hits = server.engine_hits
+    assert_finished(crawl)
+    engines = ["Baiduspider", "Baiduspider-render", "Googlebot", "360Spider", "Sogou web spider"]
+    # every page fetched once by the crawl, and once by each engine (11 pages, robots.txt: bounded)
+    assert all(crawl.hits[p] == 1 for p in ("/", *HONEST))
+    assert {path for path, _ in engine_hits} == {"/", "/robots.txt", *HONEST}
+    assert set(engine_hits.values()) == {1} and len(engine_hits) == 12 * len(engines)
+    blocked = crawl.findings("engine-blocked")
+    assert set(blocked) == {"/", *HONEST}
+    evidence = blocked["/zwfw/bszn/shebao.html"][0]["evidence"]
+    assert evidence["engines"] == engines and evidence["status"] == 521 and evidence["marker"] == "__jsl_clearance"
+    assert evidence["crawl"]["status"] == 200
+    fact = crawl.result["site"]["engine_blocked"]
+    assert fact["engine"] == "Baiduspider" and fact["share"] == 1.0 and fact["marker"] == "__jsl_clearance"
+    fixes = [f for f in crawl.result["fixes"] if f["rule"] == "engine-blocked"]
+    assert {f["target"] for f in fixes} == {"/", "/zwfw/", "/zwgk/", "/xxgk/", "/hdjl/", "/jgzn/", "/zcwj/"}
+    report = (crawl.out / "report.html").read_text(encoding="utf-8")
+    assert "网关拦截了搜索引擎爬虫 Baiduspider" in report
