@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from protego import Protego
 from scrapy.exceptions import StopDownload
@@ -122,6 +123,17 @@ def digest(body: bytes) -> str:
     return hashlib.sha1(body).hexdigest()
 
 
+def describe(url: str, status: int, location: str | None, set_cookies: list[str], body: bytes) -> dict[str, Any]:
+    """What is stored of one engine's answer (crawl store ``engine_views``), its body kept only when it is a
+    small challenge or error page."""
+    body = body[:MAX_VIEW_BYTES]
+    found = markers(body, set_cookies)
+    final = urljoin(url, location) if location and 300 <= status < 400 else url
+    keep = body if (found or status >= 400) and len(body) <= CHALLENGE_BODY else None
+    return {"status": status, "final_url": final, "digest": digest(body), "size": len(body), "title": title_of(body),
+            "text_length": text_length(body), "markers": found, "body": keep}
+
+
 def plan(start_urls: list[str], pages: Iterable[tuple[int, str]], origins: Iterable[str],
          done: set[tuple[str, str]]) -> list[tuple[int | None, str, str]]:
     """(url id or None, url, engine name) to fetch: the home pages, robots.txt of each origin, the service
@@ -177,18 +189,12 @@ class EngineViews:
             raise StopDownload(fail=False)
 
     def parse(self, response: Response) -> None:
-        meta = response.meta
-        body = response.body[:MAX_VIEW_BYTES]
-        cookies = [v.decode("latin-1") for v in response.headers.getlist("Set-Cookie")]
-        found = markers(body, cookies)
         location = response.headers.get("Location")
-        final = response.urljoin(location.decode("latin-1")) if location and 300 <= response.status < 400 \
-            else response.url
-        keep = body if (found or response.status >= 400) and len(body) <= CHALLENGE_BODY else None
-        self.store.put_engine_view(
-            response.request.url if response.request else response.url, meta["engine"], url_id=meta["url_id"],
-            status=response.status, final_url=final, digest=digest(body), size=len(body),
-            title=title_of(body), text_length=text_length(body), markers=found, body=keep)
+        cookies = [v.decode("latin-1") for v in response.headers.getlist("Set-Cookie")]
+        url = response.request.url if response.request else response.url
+        self.store.put_engine_view(url, response.meta["engine"], url_id=response.meta["url_id"],
+                                   **describe(url, response.status, location.decode("latin-1") if location else None,
+                                              cookies, response.body))
         self.store.maybe_commit()
 
     def failed(self, failure: Failure) -> None:
