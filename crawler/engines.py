@@ -142,9 +142,9 @@ def plan(start_urls: list[str], pages: Iterable[tuple[int, str]], origins: Itera
     pages_list = list(pages)
     ids = {url: uid for uid, url in pages_list}
     homes = [u for u in start_urls if u in ids]
-    services = sorted(u for _, u in pages_list if SERVICE_URL.search(u) and u not in homes)[:MAX_SERVICES]
-    chosen = {*homes, *services}
-    others = sorted((u for _, u in pages_list if u not in chosen),
+    guides = {u for _, u in pages_list if SERVICE_URL.search(u)} - set(homes)
+    services = sorted(guides)[:MAX_SERVICES]
+    others = sorted((u for _, u in pages_list if u not in guides and u not in homes),
                     key=lambda u: hashlib.sha1(u.encode()).digest())[:MAX_SAMPLE]
     targets: list[tuple[int | None, str]] = [(None, o + "/robots.txt") for o in sorted(set(origins))]
     targets += [(ids[u], u) for u in (*homes, *services, *others)]
