@@ -87,7 +87,7 @@ def _engine_fix(site: Site, url: str) -> Text:
     marker = ((view or {}).get("markers") or [None])[0]
     if marker:
         got, got_en = f"{got}（{marker}）", f"{got_en} ({marker})"
-    return Text(f"网关对百度蜘蛛（Baiduspider）返回 {got} 而不是本页：在 WAF/反爬网关中按 User-Agent 放行搜索引擎爬虫，"
+    return Text(f"网关对百度蜘蛛（Baiduspider）返回 {got}{'' if marker else ' '}而不是本页：在 WAF/反爬网关中按 User-Agent 放行搜索引擎爬虫，"
                 "并以反向 DNS 核验其 IP（*.baidu.com、*.baidu.jp）",
                 f"the gateway answers Baiduspider with {got_en} instead of the page: let search engine crawlers "
                 "through the WAF/anti-bot gateway by User-Agent, verified by reverse DNS (*.baidu.com, *.baidu.jp)")

@@ -59,7 +59,7 @@ RULE = Rule(
              "instead of the page, so the page cannot be indexed. The home page, service guides and a sample of pages "
              "are fetched again with each engine's documented User-Agent; a gateway may also check the crawler's IP "
              "address (reverse DNS), so passing here is necessary, not sufficient."),
-    fix=Text("在网关（WAF/反爬服务）中把搜索引擎爬虫加入白名单：按 User-Agent 放行，并用反向 DNS 核验其 IP "
+    fix=Text("在网关（WAF/反爬服务）中把搜索引擎爬虫加入白名单：按 User-Agent 放行，并用反向 DNS 核验其 IP"
              "（如 *.baidu.com、*.googlebot.com），不要对其返回挑战页。",
              "Allow search engine crawlers in the gateway (WAF/anti-bot service): let their User-Agent through, "
              "verified by reverse DNS of the IP (*.baidu.com, *.googlebot.com), and never serve them a challenge."),
