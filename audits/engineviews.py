@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audits.site import Site
-from crawler.engines import BLOCKED, ENGINES, markers, title_of
+from crawler.engines import BLOCKED, ENGINES, markers, text_length, title_of
 
 CHALLENGE_STATUSES = frozenset({403, 412, 429, 521})
 STRONG_MARKERS = ("$_ts", "__jsl_clearance", "acw_sc__v2", "captcha", "access-denied")
@@ -53,7 +53,7 @@ def crawl_side(site: Site, url: str) -> CrawlSide | None:
         return None
     body = site.body(page)
     return CrawlSide(page.status, page.record.location, len(body), title_of(body), hashlib.sha1(body).hexdigest(),
-                     tuple(markers(body, page.record.header("Set-Cookie"))))
+                     tuple(markers(body, page.record.header("Set-Cookie"))), text_length(body))
 
 
 def _ratio(a: int, b: int) -> float:

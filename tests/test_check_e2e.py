@@ -96,8 +96,9 @@ def test_baseline_update_ratchets(runs, tmp_path):
     refused = govseo("baseline", "update", str(runs["regressed"]), str(baseline), check=False)
     assert refused.returncode == 1 and baseline.read_bytes() == original
     assert "拒绝更新基线" in refused.stdout and NOINDEX in refused.stdout and NO_TITLE in refused.stdout
-    # the capped site score: 22 of 30 services indexable instead of 23 caps it at 76 (audits/scoring.py)
-    assert "站点得分下降 79 → 76" in refused.stdout
+    # the capped site score: 21 of 30 services indexable instead of 22 caps it at 73 (audits/scoring.py; guide
+    # 2017, which the gateway challenges for Baiduspider, is gated in both)
+    assert "站点得分下降 76 → 73" in refused.stdout
 
     forced = govseo("baseline", "update", str(runs["regressed"]), str(baseline), "--allow-regression")
     assert "--allow-regression" in forced.stdout and baseline.read_bytes() != original

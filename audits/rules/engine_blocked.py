@@ -43,7 +43,7 @@ def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
                       {"engines": engines, "status": status, "marker": marker, "reason": first["reason"],
                        "views": [_view(v) for v in views],
                        "crawl": {"status": crawl.status, "size": crawl.size, "title": crawl.title,
-                                 "markers": list(crawl.markers)}})
+                                 "text_length": crawl.text_length, "markers": list(crawl.markers)}})
 
 
 RULE = Rule(

@@ -84,6 +84,8 @@ def test_challenges_errors_redirects_and_other_pages_fire(tmp_path):
     assert ts["engines"] == list(BAIDU) and ts["status"] == 412 and ts["marker"] == "$_ts"
     assert ts["reason"] == "challenge" and ts["crawl"]["status"] == 200 and ts["crawl"]["title"].startswith("事项0")
     assert [v["status"] for v in ts["views"]] == [412, 412]
+    # what Baiduspider gets beside what the crawl (a browser's request) got: text length and title
+    assert [v["text_length"] for v in ts["views"]] == [0, 0] and ts["crawl"]["text_length"] > 1000
     jsl = found["/bsfw/jsl.html"].evidence
     assert jsl["engines"] == ALL and jsl["marker"] == "__jsl_clearance" and jsl["status"] == 521
     assert found["/bsfw/acw.html"].evidence["marker"] == "acw_sc__v2"
