@@ -8,6 +8,8 @@ import time
 from conftest import govseo
 from routeserver import serve_routes
 
+from crawler.engines import ENGINES
+
 
 def states(db) -> dict[str, str]:
     conn = sqlite3.connect(db)
@@ -81,7 +83,11 @@ def test_user_agent_and_timeout(tmp_path):
         govseo("crawl", base, "--db", str(tmp_path / "u.sqlite"), "--quiet", "--user-agent", "MyPortalAudit/2")
     got = fetched(tmp_path / "t.sqlite")
     assert got["slow"] == (None, "timeout") and got["fine"] == (200, None)
-    assert seen[0].startswith("govseo/") and seen[1] == "MyPortalAudit/2"
+    # each crawl also views "/" once as each search engine (crawler/engines.py), with the engine's own agent
+    engines = {e.user_agent for e in ENGINES}
+    own = [ua for ua in seen if ua not in engines]
+    assert own[0].startswith("govseo/") and own[1:] == ["MyPortalAudit/2"]
+    assert sorted(ua for ua in seen if ua in engines) == sorted([*engines, *engines])
 
 
 def test_a_big_sitemap_is_crawled_through_a_bounded_frontier(tmp_path):
