@@ -19,6 +19,7 @@ from scrapy.exceptions import DontCloseSpider, StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from crawler.render_hook import RenderHook
 from crawler.response import media_type, summarise
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
@@ -96,6 +97,7 @@ class PortalSpider(scrapy.Spider):
         self._sequence = 0
         self.pages_fetched = 0
         self.close_reason: str | None = None
+        self.render = RenderHook(self) if options.render else None    # --render (crawler/render_hook.py)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -133,6 +135,8 @@ class PortalSpider(scrapy.Spider):
             for start_origin in sorted(self.robots):
                 for request in self._discover_sitemaps(start_origin):
                     yield request
+        if self.render is not None:
+            self.render.start(resumed)
         for url_id, url, depth in queued:
             for request in self._page_request(url_id, url, depth):
                 yield request
@@ -230,6 +234,8 @@ class PortalSpider(scrapy.Spider):
         if self.frontier:
             for request in self._feed():
                 self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+        if self.render is not None and self.render.busy():
             raise DontCloseSpider
 
     # ------------------------------------------------------------------ robots.txt
@@ -362,6 +368,8 @@ class PortalSpider(scrapy.Spider):
         self.store.add_fetch(url_id, **summary.record)
         self.store.add_links(url_id, links)
         self.store.set_state(url_id, "done")
+        if self.render is not None and summary.record["status"] == 200 and summary.record.get("charset_used"):
+            self.render.offer(url_id, response.url, depth)
         self._fetched()
         yield from requests
         yield from self._feed()
@@ -383,6 +391,8 @@ class PortalSpider(scrapy.Spider):
 
     def _on_closed(self, spider: Any, reason: str) -> None:
         self.close_reason = reason
+        if self.render is not None:
+            self.render.close(finished=reason == "finished")
         self.store.set_meta("scheduler_peak", str(self.peak_in_flight))   # page requests inside Scrapy at most
         self.store.commit()
 
