@@ -39,11 +39,12 @@ class RenderInfo(NamedTuple):
 
 class RenderedViews:
     def __init__(self, store: CrawlStore, enabled: bool, budget: int = MEMO_BYTES) -> None:
-        self.enabled = enabled            # the crawl ran with --render
         self.path: Path = store.path
         self.statuses = IdNames()
         for uid, status, *_ in store.iter_renders():
             self.statuses[uid] = status
+        # the crawl ran with --render (or a run of it did: a --resume without it keeps what was rendered)
+        self.enabled = enabled or len(self.statuses) > 0
         self._budget = budget
         self._memo: OrderedDict[int, tuple[PageArtifacts, int]] = OrderedDict()
         self._memo_bytes = 0

@@ -38,10 +38,12 @@ from crawler.urls import Scope
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--mute-audio", "--disable-extensions"]
+                 "--disable-dev-shm-usage", "--mute-audio", "--disable-extensions",
+                 "--js-flags=--max-old-space-size=512"]    # a page's script heap is bounded: past it the page crashes
 BLOCKED_TYPES = frozenset({"font", "image", "media"})
 LINK_TAGS = frozenset({"a", "area", "iframe", "frame"})
-SETTLE_SECONDS = 2.0        # after "load": time given to the page's own fetches (network idle ends it sooner)
+SETTLE_SECONDS = 2.0        # after "load": at most this long for the page's own fetches to land
+QUIET_SECONDS = 0.3         # ... ended sooner once no request has been open for this long
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,18 @@ async def _close(target: Any) -> None:
         await asyncio.wait_for(target.close(), 5)
 
 
+async def _settle(open_requests: set[Any], until: float) -> None:
+    """Give the page's own requests (an API call that fills the guide) time to land: return once none has been
+    open for QUIET_SECONDS, or at ``until``. Playwright's "networkidle" waits 500 ms even on a static page."""
+    quiet_since = time.monotonic()
+    while (now := time.monotonic()) < until:
+        if open_requests:
+            quiet_since = now
+        elif now - quiet_since >= QUIET_SECONDS:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def _render(context: Any, url_id: int, url: str, config: RenderConfig) -> RenderOutcome:
     from playwright.async_api import Error
     from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -198,13 +212,14 @@ async def _render(context: Any, url_id: int, url: str, config: RenderConfig) -> 
     page = await context.new_page()
     crashed: list[bool] = []
     page.on("crash", lambda _page: crashed.append(True))
+    open_requests: set[Any] = set()
+    page.on("request", lambda request: open_requests.add(request))
+    page.on("requestfinished", lambda request: open_requests.discard(request))
+    page.on("requestfailed", lambda request: open_requests.discard(request))
     deadline = time.monotonic() + config.timeout
     try:
         await page.goto(url, wait_until="load", timeout=config.timeout * 1000)
-        settle = min(SETTLE_SECONDS, deadline - time.monotonic())
-        if settle > 0:
-            with contextlib.suppress(PlaywrightTimeout):
-                await page.wait_for_load_state("networkidle", timeout=settle * 1000)
+        await _settle(open_requests, min(time.monotonic() + SETTLE_SECONDS, deadline))
         html = await page.content()
         final_url = page.url
     except PlaywrightTimeout:

@@ -33,6 +33,7 @@ class RenderHook:
             executable=os.environ.get("GOVSEO_CHROMIUM", CHROMIUM))
         self.queue = RenderQueue(self.config, opts.render_max)
         self._loop: Any = None
+        self._reported = False
         self.rendered_now = 0
 
     def start(self, resumed: bool) -> None:
@@ -41,9 +42,7 @@ class RenderHook:
         if resumed:       # pages fetched before the interruption but never rendered
             for url_id, url, depth in store.iter_unrendered():
                 self.queue.offer(url_id, url, depth)
-        if not self.queue.start():
-            print(f"govseo: render: {self.queue.failure}", file=sys.stderr, flush=True)
-            return
+        self.queue.start()
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(POLL_SECONDS, now=False)
 
@@ -59,6 +58,9 @@ class RenderHook:
         return self.queue.busy()
 
     def _tick(self) -> None:
+        if self.queue.failure is not None and not self._reported:
+            self._reported = True
+            print(f"govseo: render: {self.queue.failure}", file=sys.stderr, flush=True)
         engine = self.spider.crawler.engine
         for outcome, url, depth in self.queue.results():
             for request in self._store(outcome, url, depth):

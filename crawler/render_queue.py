@@ -14,7 +14,6 @@ import heapq
 import multiprocessing
 import os
 import re
-import sys
 import time
 from collections import deque
 from typing import Any
@@ -44,29 +43,40 @@ class RenderQueue:
         self._restarts = 0
         self._process: Any = None
         self._conn: Any = None
+        self._started = 0.0
+        self._is_ready = False
 
     # ------------------------------------------------------------------ the render process
-    def start(self) -> bool:
-        """Start the render process and wait until its browser runs; False (``failure`` says why) if not."""
+    def start(self) -> None:
+        """Start the render process; its browser comes up while the crawl goes on (see :meth:`_ready`)."""
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe(duplex=True)
         self._process = context.Process(target=child_main, args=(os.getpid(), child, self.config),
                                         name="govseo-render", daemon=True)
         self._process.start()
         child.close()
-        if not self._conn.poll(READY_SECONDS):
-            self.failure = "the browser did not start"
-            self._kill()
-            return False
+        self._started = time.monotonic()
+        self._is_ready = False
+
+    def _ready(self) -> bool:
+        """Whether the browser runs; False while it starts, and for good (``failure`` says why) if it cannot."""
+        if self._is_ready or self._conn is None:
+            return self._is_ready and self._conn is not None
         try:
-            message = self._conn.recv()
+            message = self._conn.recv() if self._conn.poll() else None
         except (EOFError, OSError):
             message = ("fatal", f"render process exited ({self._process.exitcode})")
-        if message[0] != "ready":
-            self.failure = message[1]
-            self._kill()
-            return False
-        return True
+        if message is None:
+            if time.monotonic() - self._started > READY_SECONDS:
+                message = ("fatal", "the browser did not start")
+            else:
+                return False
+        if message[0] == "ready":
+            self._is_ready = True
+            return True
+        self.failure = message[1]
+        self._kill()
+        return False
 
     def _kill(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -112,7 +122,7 @@ class RenderQueue:
 
     def pump(self) -> None:
         """Hand the render process what it has room for."""
-        if not self.running:
+        if not self._ready():
             return
         while self.waiting and len(self.inside) < 2 * self.config.concurrency and self._budget_left():
             _, _, url_id, url, depth = heapq.heappop(self.waiting)
@@ -128,7 +138,7 @@ class RenderQueue:
         """Finished renders, each with the page's URL and depth. A render process that died is restarted
         (up to MAX_RESTARTS times); the pages it held are recorded as crashed."""
         done: list[tuple[RenderOutcome, str, int]] = []
-        if not self.running:
+        if not self._ready():
             return done
         try:
             while self._conn.poll():
@@ -152,9 +162,7 @@ class RenderQueue:
             self.failure = "the render process kept crashing"
             return
         self._restarts += 1
-        time.sleep(0.5)
-        if not self.start():
-            print(f"govseo: render: {self.failure}", file=sys.stderr)
+        self.start()
 
     def busy(self) -> bool:
         return bool(self.inside) or (self.running and bool(self.waiting) and self._budget_left())
