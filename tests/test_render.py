@@ -87,7 +87,7 @@ def site_crawl(tmp_path_factory, offsite):
     hits = Hits()
     api = json.dumps({"html": "<p>办理材料：居民身份证</p>", "title": "脚本写的标题"}).encode()
     routes = {
-        "/": page("首页", "<a href='/a.html'>A</a><a href='/both.html'>both</a><a href='/hang.html'>h</a>"
+        "/": page("首页", "<a href='/a.html'>A</a><a href='/both.html'>both</a><a href='/hang.html'>h</a><a href='/crash.html'>c</a>"
                   + script_link("/js.html", "仅脚本") + "<script>var b=document.createElement('a');b.href='/both.html';"
                   "document.body.appendChild(b);var c=document.createElement('a');c.href='/mapped.html';"
                   "document.body.appendChild(c);</script>"
@@ -100,6 +100,8 @@ def site_crawl(tmp_path_factory, offsite):
         "/js.html": page("JS page", "只由脚本链接"),
         "/both.html": page("Both", "原始链接也有"),
         "/mapped.html": page("Mapped", "在网站地图中"),
+        # past the renderer's script heap cap (crawler/render.py): the renderer process dies
+        "/crash.html": page("crash", "<script>var a=[];while(true){a.push(new Array(4e6).fill(1.5));}</script>"),
         "/hang.html": "<html><head><title>hang</title></head><body><script>while(true){}</script></body></html>",
         "/pixel.png": hits.route(200, "image/png", b"\x89PNG"),
         "/font.woff2": hits.route(200, "font/woff2", b"wOF2"),
@@ -126,7 +128,9 @@ def test_rendered_dom_and_status_are_stored_and_failures_do_not_stop_the_crawl(s
     assert "办理材料：居民身份证" in dom and "<title>脚本写的标题</title>" in dom     # the API call filled it in
     hang = got[base + "hang.html"]
     assert hang[0] == "timeout" and hang[3] is None and "3 s" in hang[1]
-    assert {s for s, *_ in got.values()} == {"ok", "timeout"}
+    crash = got[base + "crash.html"]
+    assert crash[0] == "crashed" and crash[3] is None and crash[1]
+    assert {s for s, *_ in got.values()} == {"ok", "timeout", "crashed"}
     assert base + "pixel.png" not in got and base + "sitemap.xml" not in got     # 200 HTML pages only
 
 

@@ -55,6 +55,9 @@ def test_the_script_only_service_is_crawled_flagged_and_gated(rendered_run):
     assert flagged[0]["evidence"]["script_sources"] == [portal.rstrip("/") + case["linked_from"]]
     service = next(s for s in result["services"] if s["url"] == url)
     assert "js-only-link" in service["reasons"] and service["score"] < 20
+    fix = next(f for f in service["fixes"] if f["rule"] == "js-only-link")
+    source = portal.rstrip("/") + case["linked_from"]
+    assert source in fix["fix"] and f'<a href="{url}">' in fix["fix"] and source in fix["fix_en"]
     rule = next(r for r in result["rules"] if r["id"] == "js-only-link")
     assert rule["status"] != "n/a"
 
