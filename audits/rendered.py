@@ -33,6 +33,7 @@ class RenderInfo(NamedTuple):
     status: str             # ok | timeout | crashed | error | skipped
     error: str | None
     final_url: str | None
+    http_status: int | None     # what the browser's navigation got
     elapsed_ms: float | None
     dom_size: int | None
 
@@ -67,7 +68,8 @@ class RenderedViews:
         if page_id not in self.statuses:
             return None
         conn = self._open().conn
-        row = conn.execute("SELECT status, error, final_url, elapsed_ms, dom_size FROM renders WHERE url_id = ?",
+        row = conn.execute("SELECT status, error, final_url, http_status, elapsed_ms, dom_size FROM renders"
+                           " WHERE url_id = ?",
                            (page_id,)).fetchone()
         return RenderInfo(*row) if row else None
 

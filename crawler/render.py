@@ -64,6 +64,7 @@ class RenderOutcome:
     status: str                    # ok | timeout | crashed | error
     error: str | None = None
     final_url: str | None = None
+    http_status: int | None = None # the status of the browser's navigation
     elapsed_ms: float = 0.0
     dom: bytes | None = None       # zlib-compressed UTF-8 serialised DOM (ok only)
     dom_size: int = 0              # bytes before compression (after the cap)
@@ -218,7 +219,7 @@ async def _render(context: Any, url_id: int, url: str, config: RenderConfig) -> 
     page.on("requestfailed", lambda request: open_requests.discard(request))
     deadline = time.monotonic() + config.timeout
     try:
-        await page.goto(url, wait_until="load", timeout=config.timeout * 1000)
+        response = await page.goto(url, wait_until="load", timeout=config.timeout * 1000)
         await _settle(open_requests, min(time.monotonic() + SETTLE_SECONDS, deadline))
         html = await page.content()
         final_url = page.url
@@ -236,5 +237,5 @@ async def _render(context: Any, url_id: int, url: str, config: RenderConfig) -> 
         html = data.decode("utf-8", "ignore")
     extracted = extract_links(parse_html(html))
     links = [link for link in extracted.links if link.tag in LINK_TAGS]
-    return RenderOutcome(url_id, "ok", None, final_url, dom=zlib.compress(data, 3), dom_size=len(data),
+    return RenderOutcome(url_id, "ok", None, final_url, response.status if response is not None else None, dom=zlib.compress(data, 3), dom_size=len(data),
                          truncated=truncated, base=extracted.base, links=links)

@@ -73,7 +73,7 @@ class RenderHook:
         """Record one render; the links only its DOM has are added with tag "script" and followed."""
         spider, store = self.spider, self.spider.store
         store.add_render(outcome.url_id, outcome.status, error=outcome.error, final_url=outcome.final_url,
-                         elapsed_ms=outcome.elapsed_ms, dom=outcome.dom, dom_size=outcome.dom_size,
+                         http_status=outcome.http_status, elapsed_ms=outcome.elapsed_ms, dom=outcome.dom, dom_size=outcome.dom_size,
                          truncated=outcome.truncated)
         self.rendered_now += 1
         requests: list[Any] = []

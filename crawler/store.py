@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS renders (
     status TEXT NOT NULL,           -- ok | timeout | crashed | error | skipped (over --render-max)
     error TEXT,
     final_url TEXT,                 -- the page's URL after its scripts ran (location changes)
+    http_status INTEGER,            -- the status the browser's navigation got (a gateway may answer it differently)
     elapsed_ms REAL,
     dom_size INTEGER,               -- bytes of the serialised DOM (UTF-8), after the page cap
     truncated INTEGER NOT NULL DEFAULT 0,
@@ -115,7 +116,7 @@ _INSERTS = {
     "fetch": "INSERT OR REPLACE INTO fetches VALUES (" + ", ".join("?" * 17) + ")",
     "unlink": "DELETE FROM links WHERE source_id = ?",
     "link": "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-    "render": "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "render": "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 RENDER_STATUSES = ("ok", "timeout", "crashed", "error", "skipped")
 
@@ -336,11 +337,11 @@ class CrawlStore:
 
     # ------------------------------------------------------------------ rendered pages (--render)
     def add_render(self, url_id: int, status: str, *, error: str | None = None, final_url: str | None = None,
-                   elapsed_ms: float | None = None, dom: bytes | None = None, dom_size: int | None = None,
-                   truncated: bool = False) -> None:
+                   http_status: int | None = None, elapsed_ms: float | None = None, dom: bytes | None = None,
+                   dom_size: int | None = None, truncated: bool = False) -> None:
         """Record one page's render; ``dom`` is already zlib-compressed (the render process does it)."""
-        self._queue("render", (url_id, status, error, final_url, elapsed_ms, dom_size, int(truncated), dom,
-                               time.time()))
+        self._queue("render", (url_id, status, error, final_url, http_status, elapsed_ms, dom_size, int(truncated),
+                               dom, time.time()))
 
     def add_script_links(self, source_id: int, links: Iterable[tuple[int, str, str | None, str | None]]) -> None:
         """Add links found only in the rendered DOM to the page's raw links (which stay)."""
@@ -356,14 +357,15 @@ class CrawlStore:
         return self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'renders'").fetchone() is not None
 
-    def iter_renders(self) -> Iterator[tuple[int, str, str | None, str | None, float | None, int | None]]:
-        """(url_id, status, error, final_url, elapsed_ms, dom_size) of every recorded render, without DOMs."""
+    def iter_renders(self) -> Iterator[tuple[int, str, str | None, str | None, int | None, float | None, int | None]]:
+        """(url_id, status, error, final_url, http_status, elapsed_ms, dom_size) of every recorded render, without
+        DOMs."""
         self.commit()
         if not self._has_renders():
             return
-        for uid, status, error, final_url, ms, size in self.conn.execute(
-                "SELECT url_id, status, error, final_url, elapsed_ms, dom_size FROM renders ORDER BY url_id"):
-            yield uid, intern(status), error, final_url, ms, size
+        for uid, status, *rest in self.conn.execute(
+                "SELECT url_id, status, error, final_url, http_status, elapsed_ms, dom_size FROM renders ORDER BY url_id"):
+            yield (uid, intern(status), *rest)
 
     def rendered_dom(self, url_id: int) -> bytes | None:
         """The page's rendered DOM (UTF-8), or None when it has none."""

@@ -169,6 +169,7 @@ def test_the_audit_reads_the_rendered_view_without_rendering(site_crawl):
         hang = site.page(base + "hang.html")
         assert site.render_status(hang) == "timeout" and site.rendered(hang) is None
         assert site.render_info(hang).error.startswith("no load event")
+        assert site.render_info(a).http_status == 200 and site.render_info(a).final_url == base + "a.html"
         flagged = {f.url: f for f in JS_ONLY.check(site, {})}
         # fires: only the home page's script links to /js.html; near-misses: /both.html is also in raw HTML,
         # /mapped.html is in the sitemap
