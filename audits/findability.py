@@ -7,7 +7,8 @@ or is told to drop is near 0 whatever else it does well.
 - gates: the page answered an error or was never readable (http-error), noindex, robots.txt blocks
   Baiduspider or Googlebot (robots-blocked), a gateway answers Baiduspider with a challenge or another page
   (engine-blocked, audits/engineviews.py), canonical to another URL, a meta-refresh redirect, or the
-  guide only in scripts, a frame or an attachment (js-dependent-content, frame-content, attachment-only);
+  guide only in scripts, a frame or an attachment (js-dependent-content, frame-content, attachment-only), or
+  only links that scripts build reach it (js-only-link, with --render);
 - reachability (0-1): 0.5 x click depth (1 at depth <= 1, then 0.85, 0.7, 0.3, 0.2; 0 when no link
   reaches it) + 0.3 x internal link score / 100 + 0.2 x in a sitemap;
 - relevance (0-1): title names the service 0.35, title unique and not generic 0.2, H1 names it 0.2,
@@ -59,7 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "penalties": {"unlinked": 0.6, "title-stuffing": 0.6, "keyword-stuffing": 0.6, "title-missing": 0.7},
 }
 GATE_RULES = ("http-error", "noindex", "robots-blocked", "engine-blocked", "canonical-problem", "meta-refresh",
-              "js-dependent-content", "frame-content", "attachment-only")
+              "js-dependent-content", "js-only-link", "frame-content", "attachment-only")
 # engine-blocked gates a service only when Baidu's crawler is among the engines blocked (audits/engineviews.py)
 GATE_ENGINES = frozenset({"Baiduspider", "Baiduspider-render"})
 REACH_RULES = ("deep-page", "weak-internal-links", "orphan-page", "not-in-sitemap")

@@ -68,6 +68,13 @@ def fix_for(rule_id: str, site: Site, a: Assessment, synonyms: Synonyms) -> Text
         return Text(f"本页{what}：恢复页面，或把旧地址 301 重定向到新地址并更新站内链接",
                     f"the page {'answers HTTP ' + str(status) if status else 'cannot be fetched'}: restore it or "
                     f"301-redirect it and update internal links")
+    if rule_id == "js-only-link" and page is not None:
+        sources = [site.urls[s][0] for s in site.script_only.get(page.id, []) if s in site.urls]
+        where = sources[0] if sources else site.home
+        return Text(f"在 {where} 的网页源代码中用普通链接 <a href=\"{a.service.url}\"> 指向本页"
+                    f"（现在只有脚本生成这个链接），并把本页列入网站地图",
+                    f"link to the page with a plain <a href=\"{a.service.url}\"> in the raw HTML of {where} (today only "
+                    f"a script builds that link), and list it in the sitemap")
     if rule_id == "deep-page" and page is not None and page.depth is not None:
         return Text(f"本页距首页 {page.depth} 次点击：在首页“热门服务”、部门页或主题页增加直达链接",
                     f"{page.depth} clicks from home: link it from popular services, department or topic pages")

@@ -24,6 +24,7 @@ from audits.artifacts import PageArtifacts
 from audits.graph import Runs, link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import ITEM_DATE, classify_both
+from audits.rendered import RenderedViews, RenderInfo, script_only_targets
 from audits.robotstxt import parse as parse_robots
 from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
@@ -103,6 +104,36 @@ class Site:
     db_path: Path | None = None
     _window: list[Page] | None = field(default=None, repr=False)
     _body_store: CrawlStore | None = field(default=None, repr=False)
+    # --render: the rendered view of each page, read from the store on demand (audits/rendered.py)
+    views: RenderedViews | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ the rendered view (--render)
+    @property
+    def render_enabled(self) -> bool:
+        """The crawl ran with --render (rules comparing raw and rendered views have something to judge)."""
+        return self.views is not None and self.views.enabled
+
+    def render_status(self, page: Page) -> str | None:
+        """ok | timeout | crashed | error | skipped; None when the page was not rendered (or no --render)."""
+        return self.views.status(page.id) if self.views is not None else None
+
+    def render_info(self, page: Page) -> RenderInfo | None:
+        """Status, error text, final URL, milliseconds and DOM size of the page's render."""
+        return self.views.info(page.id) if self.views is not None else None
+
+    def rendered(self, page: Page) -> PageArtifacts | None:
+        """The rendered page parsed with the raw page's parser; None unless its render is ok."""
+        return self.views.artifacts(page.id, page.url) if self.views is not None else None
+
+    @cached_property
+    def script_only(self) -> dict[int, list[int]]:
+        """URL id -> pages whose scripts link to it, for URLs only script-built links reach (empty without
+        --render): see audits/rules/js_only_link.py."""
+        return script_only_targets(self.links) if self.render_enabled else {}
+
+    def rendered_html(self, page: Page) -> str | None:
+        """The rendered DOM, serialised (UTF-8 decoded); None unless the page's render is ok."""
+        return self.views.html(page.id) if self.views is not None else None
 
     def body(self, page: Page) -> bytes:
         """The page's raw bytes (from its record when kept in memory, else from the crawl store)."""
@@ -118,6 +149,8 @@ class Site:
         """Release what the site holds outside Python objects: the link table's temporary file and the
         crawl store opened for bodies. (The shelf belongs to whoever made it: see audits.feed.Fed.release.)"""
         self.links.close()
+        if self.views is not None:
+            self.views.close()
         if self._body_store is not None:
             self._body_store.close()
             self._body_store = None
@@ -567,7 +600,8 @@ def load_site(store: CrawlStore, placed: Placed | None = None, shelf: PageShelf 
         row["parser"] = _parse_robots(row)
         robots[row["origin"]] = row
     sitemaps: list[dict[str, Any]] = [StoredSitemap(row, store.path) for row in store.iter_sitemaps(with_entries=False)]
-    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, shelf=shelf, db_path=store.path)
+    site = Site(start_urls, options, meta, urls, pages, links, robots, sitemaps, shelf=shelf, db_path=store.path,
+                views=RenderedViews(store, bool(options.get("render"))))
     for sitemap in sitemaps:
         if sitemap["kind"] in ("urlset", "txt"):
             for entry in sitemap["entries"]:

@@ -11,6 +11,9 @@ Then the memory cases (issue 13: no process above 300 MB whatever a server sends
 site with one hostile page each (9 MB of one letter, 10 MB of one punctuation mark, an endless stream of
 prose, 200,000 nested tags, 400,000 links; tests/hostile_server.py), and of a portal of 3,000 pages of ~70 KB (`--large-pages`, `--page-kb`), with
 the peak RSS of each of its processes: the audit (govseo), the crawl child and the page-feed child.
+
+Last, the --render case (bench/render_case.py, `--render-pages 300`, `--render-only`): crawl time with and without
+--render on the same portal, rendered pages per second and the peak memory of all Chromium processes together.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from hostile_server import (  # noqa: E402
     static,
 )
 from peaks import ProcessPeaks  # noqa: E402
+from render_case import bench_render  # noqa: E402
 
 MiB = 1 << 20
 # A small honest site and one hostile page each (tests/hostile_server.py): what no process may grow on.
@@ -225,13 +229,23 @@ def main() -> int:
     parser.add_argument("--page-kb", type=int, default=70, help="their size in KB (default 70)")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory cases (hostile and long pages)")
     parser.add_argument("--memory-only", action="store_true", help="only the memory cases (no --pages sizes)")
+    parser.add_argument("--render-pages", type=int, default=300,
+                        help="--render case: crawl time with and without it, pages/s, Chromium memory (0: skip)")
+    parser.add_argument("--render-only", action="store_true", help="only the --render case")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    if not args.memory_only:
+    if not args.memory_only and not args.render_only:
         for pages in args.pages or [2000, 20000]:
             bench_size(pages, args.work, args.concurrency, not args.no_baseline)
-    if not args.no_memory:
+    if not args.no_memory and not args.render_only:
         bench_memory(args.work, args.concurrency, args.large_pages, args.page_kb)
+    if args.render_pages and Path("/usr/bin/chromium").is_file():
+        root = portal(args.work, args.render_pages)
+        with serve(root) as base:
+            set_base(root, base.rstrip("/"))
+            bench_render(base, args.work, args.render_pages, args.concurrency)
+    elif args.render_pages:
+        print("\n== --render: skipped (/usr/bin/chromium not found: apt-get install chromium)")
     return 0
 
 

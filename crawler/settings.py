@@ -33,6 +33,11 @@ class CrawlOptions:
     autothrottle: bool = True
     user_agent: str = DEFAULT_USER_AGENT
     engine_views: bool = True       # after the crawl, fetch a few URLs as each search engine (crawler/engines.py)
+    # --render: every 200 HTML page is also loaded in headless Chromium (crawler/render.py)
+    render: bool = False
+    render_max: int | None = None       # at most this many pages rendered, service guides first
+    render_concurrency: int = 2         # pages rendering at once
+    render_timeout: float = 15.0        # seconds a page may take to load
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

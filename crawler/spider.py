@@ -20,6 +20,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.engines import EngineViews
+from crawler.render_hook import RenderHook
 from crawler.response import media_type, summarise
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
@@ -98,6 +99,7 @@ class PortalSpider(scrapy.Spider):
         self.pages_fetched = 0
         self.close_reason: str | None = None
         self.views: EngineViews | None = None     # the engine-view pass, once the frontier is empty
+        self.render = RenderHook(self) if options.render else None    # --render (crawler/render_hook.py)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -135,6 +137,8 @@ class PortalSpider(scrapy.Spider):
             for start_origin in sorted(self.robots):
                 for request in self._discover_sitemaps(start_origin):
                     yield request
+        if self.render is not None:
+            self.render.start(resumed)
         for url_id, url, depth in queued:
             for request in self._page_request(url_id, url, depth):
                 yield request
@@ -232,6 +236,8 @@ class PortalSpider(scrapy.Spider):
         if self.frontier:
             for request in self._feed():
                 self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+        if self.render is not None and self.render.busy():
             raise DontCloseSpider
         if self.views is None and self.opts.engine_views:
             self._engine_views()
@@ -375,6 +381,8 @@ class PortalSpider(scrapy.Spider):
         self.store.add_fetch(url_id, **summary.record)
         self.store.add_links(url_id, links)
         self.store.set_state(url_id, "done")
+        if self.render is not None and summary.record["status"] == 200 and summary.record.get("charset_used"):
+            self.render.offer(url_id, response.url, depth)
         self._fetched()
         yield from requests
         yield from self._feed()
@@ -396,6 +404,8 @@ class PortalSpider(scrapy.Spider):
 
     def _on_closed(self, spider: Any, reason: str) -> None:
         self.close_reason = reason
+        if self.render is not None:
+            self.render.close(finished=reason == "finished")
         self.store.set_meta("scheduler_peak", str(self.peak_in_flight))   # page requests inside Scrapy at most
         self.store.commit()
 

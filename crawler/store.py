@@ -113,6 +113,19 @@ CREATE TABLE IF NOT EXISTS engine_views (
     fetched_at REAL NOT NULL,
     PRIMARY KEY (url, engine)
 );
+-- --render: each page as headless Chromium rendered it (crawler/render.py), beside its raw fetch.
+CREATE TABLE IF NOT EXISTS renders (
+    url_id INTEGER PRIMARY KEY REFERENCES urls(id),
+    status TEXT NOT NULL,           -- ok | timeout | crashed | error | skipped (over --render-max)
+    error TEXT,
+    final_url TEXT,                 -- the page's URL after its scripts ran (location changes)
+    http_status INTEGER,            -- the status the browser's navigation got (a gateway may answer it differently)
+    elapsed_ms REAL,
+    dom_size INTEGER,               -- bytes of the serialised DOM (UTF-8), after the page cap
+    truncated INTEGER NOT NULL DEFAULT 0,
+    dom BLOB,                       -- zlib-compressed UTF-8 serialised DOM (status ok)
+    rendered_at REAL NOT NULL
+);
 """
 
 _INSERTS = {
@@ -122,7 +135,9 @@ _INSERTS = {
     "unlink": "DELETE FROM links WHERE source_id = ?",
     "link": "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
     "view": "INSERT OR REPLACE INTO engine_views VALUES (" + ", ".join("?" * 13) + ")",
+    "render": "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
+RENDER_STATUSES = ("ok", "timeout", "crashed", "error", "skipped")
 
 
 
@@ -237,7 +252,7 @@ class CrawlStore:
             with self.conn:
                 self.conn.execute("BEGIN")
                 # Order matters: a fetch's old links go before its new ones.
-                for kind in ("url", "state", "fetch", "unlink", "link", "view"):
+                for kind in ("url", "state", "fetch", "unlink", "link", "view", "render"):
                     rows = self._pending.get(kind)
                     if rows:
                         self.conn.executemany(_INSERTS[kind], rows)
@@ -334,10 +349,64 @@ class CrawlStore:
         yield from self.conn.execute("SELECT source_id, target_id, tag, rel, anchor FROM links")
 
     def count(self, table: str) -> int:
-        if table not in {"urls", "fetches", "links", "robots", "sitemaps", "sitemap_entries", "engine_views"}:
+        if table not in {"urls", "fetches", "links", "robots", "sitemaps", "sitemap_entries", "engine_views", "renders"}:
             raise ValueError(table)
         self.commit()
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # ------------------------------------------------------------------ rendered pages (--render)
+    def add_render(self, url_id: int, status: str, *, error: str | None = None, final_url: str | None = None,
+                   http_status: int | None = None, elapsed_ms: float | None = None, dom: bytes | None = None,
+                   dom_size: int | None = None, truncated: bool = False) -> None:
+        """Record one page's render; ``dom`` is already zlib-compressed (the render process does it)."""
+        self._queue("render", (url_id, status, error, final_url, http_status, elapsed_ms, dom_size, int(truncated),
+                               dom, time.time()))
+
+    def add_script_links(self, source_id: int, links: Iterable[tuple[int, str, str | None, str | None]]) -> None:
+        """Add links found only in the rendered DOM to the page's raw links (which stay)."""
+        rows = [(source_id, target_id, tag, rel, anchor) for target_id, tag, rel, anchor in links]
+        self._pending.setdefault("link", []).extend(rows)
+        self._pending_count += len(rows)
+
+    def link_targets(self, source_id: int) -> set[int]:
+        self.commit()
+        return {row[0] for row in self.conn.execute("SELECT target_id FROM links WHERE source_id = ?", (source_id,))}
+
+    def _has_renders(self) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'renders'").fetchone() is not None
+
+    def iter_renders(self) -> Iterator[tuple[int, str, str | None, str | None, int | None, float | None, int | None]]:
+        """(url_id, status, error, final_url, http_status, elapsed_ms, dom_size) of every recorded render, without
+        DOMs."""
+        self.commit()
+        if not self._has_renders():
+            return
+        for uid, status, *rest in self.conn.execute(
+                "SELECT url_id, status, error, final_url, http_status, elapsed_ms, dom_size FROM renders ORDER BY url_id"):
+            yield (uid, intern(status), *rest)
+
+    def rendered_dom(self, url_id: int) -> bytes | None:
+        """The page's rendered DOM (UTF-8), or None when it has none."""
+        self.commit()
+        if not self._has_renders():
+            return None
+        row = self.conn.execute("SELECT dom FROM renders WHERE url_id = ?", (url_id,)).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] else None
+
+    def iter_unrendered(self) -> Iterator[tuple[int, str, int]]:
+        """(url_id, url, depth) of 200 HTML pages without a render (or skipped over the cap): what a
+        resumed --render crawl renders."""
+        self.commit()
+        yield from self.conn.execute(
+            "SELECT u.id, u.url, COALESCE(u.crawl_depth, 0) FROM fetches f JOIN urls u ON u.id = f.url_id"
+            " LEFT JOIN renders r ON r.url_id = f.url_id"
+            " WHERE f.status = 200 AND f.body IS NOT NULL AND f.charset_used IS NOT NULL"
+            " AND (r.url_id IS NULL OR r.status = 'skipped') ORDER BY u.id")
+
+    def count_rendered(self) -> int:
+        self.commit()
+        return int(self.conn.execute("SELECT COUNT(*) FROM renders WHERE status != 'skipped'").fetchone()[0])
 
     # ------------------------------------------------------------------ robots.txt
     def put_robots(self, origin: str, url: str, *, final_url: str | None, status: int | None,

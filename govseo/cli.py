@@ -44,6 +44,11 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
                    help="不遵守 robots.txt（只用于审计自己的网站）")
     g.add_argument("--no-autothrottle", action="store_true", default=None, help="关闭 AutoThrottle")
     g.add_argument("--user-agent", help="覆盖默认 User-Agent")
+    g.add_argument("--render", action="store_true", default=None,
+                   help="另用无头 Chromium 渲染每个页面，保存渲染后的 DOM，跟踪脚本生成的链接 / render pages in Chromium")
+    g.add_argument("--render-max", type=int, metavar="N", help="最多渲染的页面数，办事指南优先 (default: all)")
+    g.add_argument("--render-concurrency", type=int, metavar="N", help="同时渲染的页面数 (default 2)")
+    g.add_argument("--render-timeout", type=float, metavar="S", help="单个页面渲染超时秒数 (default 15)")
     g.add_argument("--resume", action="store_true", help="继续被中断的抓取")
     g.add_argument("--quiet", action="store_true", help="不显示进度")
 

@@ -50,7 +50,7 @@ def _crawl_opts(args: argparse.Namespace, urls: list[str], config: Config, lang:
             raise UsageError(message("bad_url", lang, url=url))
     values: dict[str, Any] = {k.replace("-", "_"): v for k, v in config.crawl.items()}
     for name in ("max_pages", "max_depth", "max_per_pattern", "concurrency", "delay", "timeout", "include", "exclude",
-                 "subdomains", "user_agent"):
+                 "subdomains", "user_agent", "render", "render_max", "render_concurrency", "render_timeout"):
         if getattr(args, name, None) is not None:
             values[name] = getattr(args, name)
     if args.ignore_robots:
@@ -63,9 +63,24 @@ def _crawl_opts(args: argparse.Namespace, urls: list[str], config: Config, lang:
         except re.error as exc:
             raise UsageError(message("bad_regex", lang, pattern=pattern, error=exc)) from exc
     try:
-        return CrawlOptions(start_urls=start, **values)
+        opts = CrawlOptions(start_urls=start, **values)
     except TypeError as exc:
         raise UsageError(f"govseo.toml [crawl]: {exc}") from exc
+    if opts.render:
+        _check_render(lang)
+    return opts
+
+
+def _check_render(lang: str) -> None:
+    """--render needs Debian's Chromium and the playwright package (never a downloaded browser)."""
+    import importlib.util
+
+    from crawler.render import CHROMIUM
+
+    if not os.path.isfile(os.environ.get("GOVSEO_CHROMIUM", CHROMIUM)):
+        raise UsageError(message("chromium_missing", lang))
+    if importlib.util.find_spec("playwright") is None:
+        raise UsageError(message("playwright_missing", lang))
 
 
 def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: Any = None) -> None:

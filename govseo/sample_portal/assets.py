@@ -85,14 +85,11 @@ function toggleTraditional(){document.body.classList.toggle('zh-hant');}
 GUIDE_JS = """(function(){
   var box=document.getElementById('guide-app');
   if(!box){return;}
-  var xhr=new XMLHttpRequest();
-  xhr.open('GET','/api/guide?id='+box.getAttribute('data-guide-id'));
-  xhr.onload=function(){
-    var data=JSON.parse(xhr.responseText),html='<table class="bszn-table">';
+  fetch('/api/guide?id='+box.getAttribute('data-guide-id')).then(function(r){return r.json();}).then(function(data){
+    var html='<table class="bszn-table">';
     for(var i=0;i<data.rows.length;i++){html+='<tr><th>'+data.rows[i][0]+'</th><td>'+data.rows[i][1]+'</td></tr>';}
     box.innerHTML=html+'</table>';
-  };
-  xhr.send();
+  });
 })();
 """
 

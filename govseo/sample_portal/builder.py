@@ -9,7 +9,7 @@ from html import escape
 from . import assets
 from . import content as c
 from .content_docs import NOTICES, POLICIES
-from .content_services import ORPHAN, PERSONAL, Service
+from .content_services import ORPHAN, PERSONAL, SCRIPT_ONLY, Service
 from .content_services_biz import BUSINESS, DEPT_ONLY
 from .pages import (
     Ctx,
@@ -70,6 +70,16 @@ IMAGES: dict[str, tuple[int, int, tuple[int, int, int]]] = {
     "/images/jiucuo.png": (2, 1, (204, 0, 0)),
     "/images/dzjg.png": (1, 1, (230, 0, 18)),
 }
+
+
+SCRIPT_TITLE = "互动交流_市长信箱_12345热线_云溪市人民政府"     # /hdjl/: written by document.title
+
+
+def script_link(path: str, name: str) -> str:
+    """A link only a script makes (the raw HTML holds no <a> to ``path``): found with --render alone."""
+    return ('<div class="block" id="js-more"><h2>新增服务</h2></div>\n<script>(function(){'
+            "var box=document.getElementById('js-more'),link=document.createElement('a');"
+            f"link.href='{path}';link.textContent='{name}';box.appendChild(link);}})();</script>")
 
 
 class SiteBuilder:
@@ -167,7 +177,8 @@ class SiteBuilder:
                 + block("个人办事", (2002, 2003, 2004, 2006, 2013), "/bsfw/grbs/") + "\n"
                 + block("企业办事", (2019, 2020, 2021, 2022), "/bsfw/qybs/") + "\n"
                 + f'<div class="block"><h2>按部门办事</h2><p>{a("按实施部门查找办事指南", "/bsfw/bm/")}</p>'
-                + f'<p>{a("企业服务专区（旧版）", META_REFRESH)}</p></div>')
+                + f'<p>{a("企业服务专区（旧版）", META_REFRESH)}</p></div>\n'
+                + script_link(service_path(SCRIPT_ONLY), SCRIPT_ONLY.name))
         page = plain_page(self.ctx, "办事服务", cols["bsfw"].description, body, "/bsfw/", Plant(),
                           column=cols["bsfw"], crumbs=[("办事服务", "")])
         self.html("/bsfw/", page, Plant(), PageInfo("column"))
@@ -183,7 +194,7 @@ class SiteBuilder:
                 self.html(article_path(art), page, plant, PageInfo("article", art.title))
 
     def build_services(self) -> None:
-        for svc in (*LISTED_SERVICES, DEPT_ONLY, ORPHAN):
+        for svc in (*LISTED_SERVICES, DEPT_ONLY, ORPHAN, SCRIPT_ONLY):
             plant = self.service_plants.get(svc.id, Plant())
             mode = SERVICE_MODES.get(svc.id, "full")
             attachment = (f"{svc.name}办事指南（PDF）", ATTACHMENT_ONLY_PDF) if mode == "attachment" else None
@@ -230,7 +241,9 @@ class SiteBuilder:
                 f'<p>市长信箱：{a("zfb@yunxi.example", "mailto:zfb@yunxi.example")}</p>\n'
                 f'<p>网上调查：{a("2026年政务服务满意度网上调查", "/loop/a.html")}</p>\n'
                 '<form action="/hdjl/" method="post"><textarea name="content" aria-label="留言内容"></textarea>'
-                '<button type="submit">提交留言</button></form>')
+                '<button type="submit">提交留言</button></form>\n'
+                # the title a browser shows is written by a script: an engine that reads HTML sees the other one
+                f"<script>document.title='{SCRIPT_TITLE}';</script>")
         self.html("/hdjl/", plain_page(ctx, "互动交流", hdjl.description, body, "/hdjl/", Plant(), column=hdjl),
                   Plant(), PageInfo("other"))
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import content as c
 from .assets import gzip_bytes
 from .content_docs import NOTICES, POLICIES
-from .content_services import ORPHAN, PERSONAL, Service
+from .content_services import ORPHAN, PERSONAL, SCRIPT_ONLY, Service
 from .content_services_biz import BUSINESS, DEPT_ONLY
 from .pages import Ctx
 from .templates import BASE, HOST, Plant
@@ -146,7 +146,7 @@ def service_path(svc: Service) -> str:
     return f"{folder}/{d[:6]}/t{d}_{svc.id}.html"
 
 
-ALL_SERVICES: tuple[Service, ...] = (*PERSONAL, *BUSINESS, DEPT_ONLY, ORPHAN)
+ALL_SERVICES: tuple[Service, ...] = (*PERSONAL, *BUSINESS, DEPT_ONLY, ORPHAN, SCRIPT_ONLY)
 SERVICE_BY_ID: dict[int, Service] = {s.id: s for s in ALL_SERVICES}
 ARTICLE_BY_ID: dict[int, c.Article] = {a.id: a for a in (*c.NEWS, *NOTICES, *POLICIES)}
 
