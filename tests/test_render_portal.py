@@ -76,6 +76,17 @@ def test_the_rendered_dom_holds_what_scripts_wrote(rendered_run):
     assert status == "ok" and f"<title>{title['rendered_title']}</title>" in dom
 
 
+def test_the_script_written_title_is_a_changed_declaration(rendered_run):
+    portal, out = rendered_run
+    case = RENDER["script-title"]
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    changed = {f["url"]: f for f in result["findings"] if f["rule"] == "js-changed-meta"}
+    url = portal.rstrip("/") + case["path"]
+    assert changed[url]["evidence"]["changes"] == [
+        {"field": "title", "raw": case["raw_title"], "rendered": case["rendered_title"]}]
+    assert changed[url]["severity"] == "warning"
+
+
 def test_without_render_the_script_only_service_is_not_found(portal_crawl, portal):
     conn = sqlite3.connect(portal_crawl)
     try:

@@ -12,6 +12,7 @@ from audits.rules import (
     gov,
     h1,
     http_error,
+    js_changed_meta,
     js_only_link,
     keywords,
     links_images,
@@ -32,7 +33,7 @@ from audits.rules import (
 
 CATALOGUE_ORDER = """
 http-error broken-link redirect-chain meta-refresh robots-blocked noindex canonical-problem js-dependent-content
-frame-content js-only-link engine-blocked attachment-only charset-mismatch title-missing title-duplicate title-generic title-length
+frame-content js-only-link js-changed-meta engine-blocked attachment-only charset-mismatch title-missing title-duplicate title-generic title-length
 title-stuffing title-pattern description-missing description-duplicate description-length h1-missing
 title-h1-mismatch keyword-stuffing keyword-focus thin-content near-duplicate link-text-generic image-alt-missing
 url-unfriendly mobile-missing lang-missing publish-date-missing structured-data-invalid robots-txt-missing
@@ -43,7 +44,7 @@ service-guide-incomplete service-hard-to-find service-vocabulary-gap service-sea
 
 _ALL = [
     http_error.RULE, broken_link.RULE, redirect_chain.RULE, robots_blocked.RULE, noindex.RULE,
-    *rendering.RULES, js_only_link.RULE, engine_blocked.RULE, page_meta.CHARSET, *title.RULES, *title_extra.RULES, *keywords.RULES,
+    *rendering.RULES, js_only_link.RULE, js_changed_meta.RULE, engine_blocked.RULE, page_meta.CHARSET, *title.RULES, *title_extra.RULES, *keywords.RULES,
     description.RULE, *description_extra.RULES, h1.RULE, *thin_dup.RULES, *links_images.RULES,
     *url_rules.RULES, *page_meta.RULES, robots_txt.RULE, sitemap.RULE, *robots_sitemaps.RULES,
     *structure.RULES, *gov.RULES, *findability.RULES,

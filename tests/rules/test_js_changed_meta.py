@@ -1,0 +1,64 @@
+"""js-changed-meta on stores written as a --render crawl writes them: the raw page as served, the rendered DOM as
+Chromium serialised it (the render itself is tested with real Chromium in tests/test_render.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitebuilder import BASE, build_store, page, run_rule
+
+from audits.site import load_site
+from crawler.store import compress
+
+RAW = page("居住证办理_办事指南_测试市人民政府", h1="居住证办理")
+
+
+def rendered_site(tmp_path: Path, routes: dict, rendered: dict[str, str], render: bool = True):
+    """Crawl ``routes`` from their raw HTML, then store ``rendered`` (path -> DOM) as ok renders."""
+    store = build_store(tmp_path / "crawl.sqlite", routes)
+    ids = {url: uid for uid, url, *_ in store.iter_urls()}
+    for path, dom in rendered.items() if render else ():
+        url = BASE.rstrip("/") + path
+        data = dom.encode()
+        store.add_render(ids[url], "ok", final_url=url, elapsed_ms=1.0, dom=compress(data), dom_size=len(data))
+    store.set_meta("options", {**store.get_meta_json("options"), "render": render})
+    store.commit()
+    try:
+        return load_site(store)
+    finally:
+        store.close()
+
+
+def test_fires_when_rendering_changes_a_declaration_and_noindex_in_one_view_is_an_error(tmp_path):
+    routes = {"/": page(body="".join(f'<a href="/{p}">{p}</a>' for p in "abcdefgh")),
+              **{f"/{p}": RAW for p in "abcdefg"},
+              "/h": (200, [("Content-Type", "text/html; charset=utf-8"), ("X-Robots-Tag", "noindex")], RAW.encode())}
+    rendered = {
+        "/a": page("测试市人民政府", h1="居住证办理"),                                  # a script writes the title
+        "/b": RAW.replace("</head>", '<meta name="robots" content="noindex"></head>'),  # noindex only rendered
+        "/c": RAW.replace("</head>", '<link rel="canonical" href="http://portal.test/">' + "</head>"),
+        "/d": page("居住证办理_办事指南_测试市人民政府", h1="居住证办理办事指南"),          # the H1 is rewritten
+        # near misses: identical views; a script that only adds analytics and body text
+        "/e": RAW,
+        "/f": RAW.replace("</body>", '<script src="https://hm.baidu.com/hm.js?1"></script><p>新增说明</p></body>'),
+        "/h": RAW,        # noindex by the X-Robots-Tag header, which holds for the rendered view too
+    }                                                       # /g: not rendered (no view to compare)
+    site = rendered_site(tmp_path, routes, rendered)
+    found = run_rule(site, "js-changed-meta")
+    assert set(found) == {"/a", "/b", "/c", "/d"}
+    assert found["/a"].evidence["changes"] == [
+        {"field": "title", "raw": "居住证办理_办事指南_测试市人民政府", "rendered": "测试市人民政府"}]
+    assert found["/b"].severity == "error" and found["/a"].severity == "warning"
+    assert found["/b"].evidence["changes"] == [{"field": "robots", "raw": [], "rendered": ["Baiduspider", "Googlebot"]}]
+    assert [c["field"] for c in found["/c"].evidence["changes"]] == ["canonical"]
+    assert [c["field"] for c in found["/d"].evidence["changes"]] == ["h1"]
+
+
+def test_without_render_it_has_nothing_to_judge(tmp_path):
+    from audits.engine import run_rules
+    from audits.rules import RULES_BY_ID
+    from govseo.config import Config
+
+    site = rendered_site(tmp_path, {"/": page(body='<a href="/a">a</a>'), "/a": RAW}, {"/a": RAW}, render=False)
+    ((_, outcome, _),), findings = run_rules(site, Config(), [RULES_BY_ID["js-changed-meta"]])
+    assert (outcome.status, findings) == ("n/a", [])
