@@ -67,10 +67,7 @@ class RenderedViews:
     def info(self, page_id: int) -> RenderInfo | None:
         if page_id not in self.statuses:
             return None
-        conn = self._open().conn
-        row = conn.execute("SELECT status, error, final_url, http_status, elapsed_ms, dom_size FROM renders"
-                           " WHERE url_id = ?",
-                           (page_id,)).fetchone()
+        row = self._open().render_row(page_id)
         return RenderInfo(*row) if row else None
 
     def dom(self, page_id: int) -> bytes | None:

@@ -386,6 +386,13 @@ class CrawlStore:
                 "SELECT url_id, status, error, final_url, http_status, elapsed_ms, dom_size FROM renders ORDER BY url_id"):
             yield (uid, intern(status), *rest)
 
+    def render_row(self, url_id: int) -> tuple[str, str | None, str | None, int | None, float | None, int | None] | None:
+        """(status, error, final_url, http_status, elapsed_ms, dom_size) of one page's render, or None."""
+        if not self._has_renders():
+            return None
+        return self.conn.execute("SELECT status, error, final_url, http_status, elapsed_ms, dom_size FROM renders"
+                                 " WHERE url_id = ?", (url_id,)).fetchone()
+
     def rendered_dom(self, url_id: int) -> bytes | None:
         """The page's rendered DOM (UTF-8), or None when it has none."""
         self.commit()
