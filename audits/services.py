@@ -34,8 +34,9 @@ from urllib.parse import urlsplit
 
 from audits.artifacts import PageArtifacts
 from audits.site import TITLE_SEPARATORS, Page, Site
+from crawler.urls import SERVICE_PATH
 
-DEFAULT_SERVICE_URL = r"/(bszn|zwfw|bsfw|fwzn|bszy|bmfw|bsdt|ggfw|grbs|qybs)/"
+DEFAULT_SERVICE_URL = SERVICE_PATH
 SECTION_SOURCES = ("breadcrumb", "columnname", "label", "path")
 _GUIDE_WORDS = re.compile(r"(的)?(办事指南|服务指南|办理指南|办事须知|指南)$")
 _AGENCY_LABELS = ("实施机关", "实施主体", "办理机构", "受理机构", "责任单位", "办理部门", "主管部门")

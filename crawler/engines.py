@@ -8,8 +8,8 @@ requests) through the same Scrapy downloader (same per-host concurrency and dela
 robots.txt by its own group: a URL its group disallows is not fetched and is recorded as
 ``blocked-by-robots``.
 
-Service guides are picked by URL, as the audit's default service pattern does (audits/services.py
-DEFAULT_SERVICE_URL): the crawler knows nothing of rules, and the pattern is a cheap, documented
+Service guides are picked by URL with crawler/urls.py SERVICE_URL, which is also the audit's default service
+pattern: the crawler knows nothing of rules, and the pattern is a cheap, documented
 heuristic. The sample of other pages is the MAX_SAMPLE with the smallest SHA-1 of their URL: the same
 pages from run to run, spread over the site.
 
@@ -32,7 +32,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.urls import origin
+from crawler.urls import SERVICE_URL, origin
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,6 @@ MAX_SERVICES = 200
 MAX_SAMPLE = 50
 CHALLENGE_BODY = 64 * 1024
 MAX_VIEW_BYTES = 2 * 1024 * 1024        # a view is compared by size and title: its first 2 MB do
-# The crawler-level service heuristic: the audit's default pattern (audits/services.py DEFAULT_SERVICE_URL).
-SERVICE_URL = re.compile(r"/(bszn|zwfw|bsfw|fwzn|bszy|bmfw|bsdt|ggfw|grbs|qybs)/")
 BLOCKED = "blocked-by-robots"
 
 # Challenge markers: (marker, regex over the body's first bytes or the Set-Cookie headers).

@@ -13,21 +13,19 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import os
-import re
 import time
 from collections import deque
 from typing import Any
 
 from crawler.render import RenderConfig, RenderOutcome, child_main
+from crawler.urls import SERVICE_URL
 
-# 办事指南 URLs of Chinese government portals: bszn (办事指南), bsfw (办事服务), fwzn, zwfw (政务服务), sxml (事项目录)...
-GUIDE_URL = re.compile(r"bszn|bsfw|fwzn|bsdt|zwfw|sxml|banshi|zhinan|/guide|/service|/matter|/item/|/fw/|/bs/", re.I)
 READY_SECONDS = 60.0
 MAX_RESTARTS = 5
 
 
 def looks_like_guide(url: str) -> bool:
-    return bool(GUIDE_URL.search(url))
+    return bool(SERVICE_URL.search(url))
 
 
 class RenderQueue:

@@ -8,6 +8,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
+# What a 办事指南 URL looks like on Chinese government portals (bszn 办事指南, zwfw 政务服务, bsfw 办事服务, grbs
+# 个人办事, qybs 企业办事…): the audit's default service pattern (audits/services.py) and the crawler's guess where
+# it must pick guides first (--render-max, the engine views), one pattern for both.
+SERVICE_PATH = r"/(bszn|zwfw|bsfw|fwzn|bszy|bmfw|bsdt|ggfw|grbs|qybs)/"
+SERVICE_URL = re.compile(SERVICE_PATH)
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

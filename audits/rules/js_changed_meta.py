@@ -8,15 +8,14 @@ Judged on the pages the crawl rendered (``--render``); without it the rule has n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from audits.artifacts import PageArtifacts
 from audits.model import Finding, Rule, Text
+from audits.rules.noindex import NOINDEX_WORDS as _NOINDEX
 from audits.site import ENGINES, Site
 
-_NOINDEX = re.compile(r"\b(noindex|none)\b", re.I)
 FIELDS = ("title", "description", "robots", "canonical", "h1")
 _NAMES = {"title": ("标题", "title"), "description": ("描述", "description"), "robots": ("robots", "robots"),
           "canonical": ("规范网址", "canonical"), "h1": ("H1", "H1")}

@@ -10,7 +10,7 @@ from audits.artifacts import ROBOTS_META_NAMES
 from audits.model import Finding, Rule, Text
 from audits.site import ENGINES, Site
 
-_NOINDEX = re.compile(r"\b(noindex|none)\b", re.I)      # the meta tags (as written) that say it
+NOINDEX_WORDS = re.compile(r"\b(noindex|none)\b", re.I)      # the meta tags (as written) that say it
 
 
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
@@ -22,7 +22,7 @@ def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         if engines:
             header = page.record.header("X-Robots-Tag")
             tags = [f'<meta name="{name}" content="{content}">' for name in ROBOTS_META_NAMES
-                    for content in art.meta.get(name, ()) if _NOINDEX.search(content)]
+                    for content in art.meta.get(name, ()) if NOINDEX_WORDS.search(content)]
             yield Finding(RULE.id, page.url,
                           Text(f"页面禁止 {'、'.join(engines)} 收录", f"page forbids indexing by {', '.join(engines)}"),
                           {"engines": engines, "meta": {k: sorted(v) for k, v in art.robots.items()},
