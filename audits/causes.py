@@ -10,6 +10,9 @@ services it affects. Kinds, in the order a finding is tried:
 - ``engine``: engine-blocked findings, by (the engines blocked, the challenge marker, the first path
   segment the pages share), e.g. "the gateway answers Baiduspider with a 412 challenge ($_ts): 37 service
   guides under /bsfw/".
+- ``script``: js-dependent-content findings by (the script that loads the content, the folder), e.g. "/js/guide.js
+  fills in the guides of 37 services under /bsfw/ in the browser"; js-only-link findings by (the page whose
+  script builds the links, the folder of the pages reached).
 - ``broken-target``: broken-link (page, target) pairs, by target, when 2+ pages link the target.
 - ``redirect``: redirect-chain findings by final URL, meta-refresh findings by target, when 2+ share it.
 - ``template``: findings of TEMPLATE_RULES (noindex, a missing title/description/h1/lang/viewport, a
@@ -63,6 +66,7 @@ MAX_URLS = 20
 MAX_KEYS = 10_000
 DERIVED = frozenset({"service-hard-to-find"})    # a summary of other findings: no fix of its own
 # Rules whose findings keep a page out of the index: the findability model's gates, and the site-wide ones
+SCRIPT_RULES = ("js-dependent-content", "js-only-link")
 GATING = frozenset(GATE_RULES) | {"robots-blocks-engine", "engine-blocked", "js-only-link"}
 TEMPLATE_RULES = frozenset(causetext.TEMPLATE_TEXT)
 SEVERITY_RANK = {"error": 0, "warning": 1, "notice": 2}
@@ -120,6 +124,17 @@ def path_prefix(url: str) -> str:
     path = urlsplit(url).path or "/"
     first, slash, _rest = path.lstrip("/").partition("/")
     return f"/{first}/" if slash and first else "/"
+
+
+def script_key(rule: str, url: str, evidence: dict[str, Any]) -> str:
+    """js-dependent-content: the script that loads the content (the first content-loading script the raw page
+    names, else none) and the folder; js-only-link: the first page whose script builds the link, and the
+    folder of the pages reached. Tab-separated."""
+    if rule == "js-only-link":
+        sources = evidence.get("script_sources") or []
+        return f"{sources[0] if sources else ''}\t{path_prefix(url)}"
+    script = next((str(s)[len("script: "):] for s in evidence.get("signals") or [] if str(s).startswith("script: ")), "")
+    return f"{script}\t{path_prefix(url)}"
 
 
 def noindex_key(evidence: dict[str, Any]) -> str:
@@ -223,6 +238,14 @@ class _Grouper:
                                     reason=ev.get("reason"), prefix=prefix)
             group.add(url, severity, kind, services)
             return
+        if rule in SCRIPT_RULES:
+            key = script_key(rule, url, ev)
+            group = self._group(rule, "script", key)
+            if not group.detail:
+                script, where = key.split("\t")
+                group.detail.update(script=script or None, where=where)
+            group.add(url, severity, kind, services)
+            return
         if rule == "broken-link" and ev.get("targets"):
             url = self.site.url_object(url)
             for target in ev["targets"]:
@@ -317,6 +340,9 @@ class _Grouper:
         elif group.kind == "engine":
             target = group.detail["prefix"]
             cause, fix = causetext.engine_text(group.detail, group.pages, group.services)
+        elif group.kind == "script":
+            target = group.detail["script"] or group.detail["where"]
+            cause, fix = causetext.script_text(group.rule, group.detail, group.pages, group.services)
         elif group.kind == "redirect":
             target = group.key
             cause, fix = causetext.redirect_text(group.rule, group.key)

@@ -157,6 +157,44 @@ def robots_text(causes: list[dict[str, Any]], robots_url: str) -> tuple[Text, Te
                  f"edit robots.txt: remove or narrow {'; '.join(said_en)}; block only admin and search-result paths"))
 
 
+def affected(pages: int, services: int) -> tuple[str, str]:
+    """"37 个办事指南" / "37 service guides", or pages when no service is among them."""
+    what_zh = f"{services} 个办事指南" if services else f"{pages} 个页面"
+    if services and pages > services:
+        what_zh += f"等 {pages} 个页面"
+    what_en = f"{services} service guide{'s' if services != 1 else ''}" if services else \
+        f"{pages} page{'s' if pages != 1 else ''}"
+    if services and pages > services:
+        what_en += f" ({pages} pages in all)"
+    return what_zh, what_en
+
+
+def script_text(rule: str, detail: dict[str, Any], pages: int, services: int) -> tuple[Text, Text]:
+    """js-dependent-content pages that share a loading script and a folder; js-only-link pages that one page's
+    script links, by folder."""
+    what_zh, what_en = affected(pages, services)
+    where = clip(str(detail.get("where") or "/"))
+    script = clip(str(detail["script"])) if detail.get("script") else None
+    if rule == "js-only-link":
+        source = script or "站内页面"
+        source_en = script or "the site's pages"
+        return (Text(f"只有 {source} 上的脚本生成指向 {where} 下 {what_zh}的链接，网页源代码和网站地图中都没有",
+                     f"only the scripts on {source_en} build the links to {what_en} under {where}; no raw HTML or "
+                     "sitemap links to them"),
+                Text(f"在 {source} 的网页源代码中用普通 <a href> 直接链接这些页面（服务器端输出），并把它们列入网站地图",
+                     f"link these pages with plain <a href> in the server-rendered HTML of {source_en} and list "
+                     "them in the sitemap"))
+    by_zh = f"脚本 {script}" if script else "脚本"
+    by_en = f"the script {script}" if script else "scripts"
+    return (Text(f"{where} 下 {what_zh}的正文由{by_zh}{' ' if script else ''}在浏览器中加载，网页源代码中没有",
+                 f"{by_en} load{'s' if script else ''} the main text of {what_en} under {where} in the browser; "
+                 "the raw HTML lacks it"),
+            Text(f"让 CMS 在服务器端把 {where} 下这些页面的正文直接输出到 HTML 中（服务端渲染或静态化发布），"
+                 f"{by_zh}{' ' if script else ''}只用于交互增强",
+                 f"have the CMS write the main text of these pages under {where} into the HTML on the server "
+                 f"(server rendering or static publishing); keep {by_en} for enhancement only"))
+
+
 _ENGINE_ANSWER = {"challenge": ("挑战页", "challenge"), "status": ("错误状态", "error status"),
                   "redirect": ("跳转", "redirect"), "unreachable": ("无响应", "no answer"),
                   "different-page": ("另一个页面", "different page")}
@@ -171,13 +209,7 @@ def engine_text(detail: dict[str, Any], pages: int, services: int) -> tuple[Text
     answer_zh = (f"{status} " if status else "") + zh + (f"（{clip(str(marker))}）" if marker else "")
     answer_en = (f"a {status} " if status else "a ") + en + (f" ({clip(str(marker))})" if marker else "")
     prefix = clip(str(detail.get("prefix") or "/"))
-    what_zh = f"{services} 个办事指南" if services else f"{pages} 个页面"
-    if services and pages > services:
-        what_zh += f"等 {pages} 个页面"
-    what_en = f"{services} service guide{'s' if services != 1 else ''}" if services else \
-        f"{pages} page{'s' if pages != 1 else ''}"
-    if services and pages > services:
-        what_en += f" ({pages} pages in all)"
+    what_zh, what_en = affected(pages, services)
     return (Text(f"网关对 {'、'.join(engines)} 返回 {answer_zh}：{prefix} 下 {what_zh}",
                  f"the gateway answers {', '.join(engines)} with {answer_en}: {what_en} under {prefix}"),
             Text(f"在 WAF/反爬网关中为 {prefix} 放行 {'、'.join(engines)}：按 User-Agent 识别并以反向 DNS 核验其 IP，"

@@ -13,6 +13,7 @@ store when asked for, and its parsed artifacts are memoised in a small LRU bound
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,7 +21,9 @@ import numpy as np
 
 from audits.artifacts import PageArtifacts, parse_artifacts
 from audits.links import LinkTable
+from audits.text.template import TemplateDetector
 from audits.urltable import IdNames
+from crawler.decode import charset_problems
 from crawler.store import CrawlStore, FetchRecord
 
 RENDERED_CONTENT_TYPE = "text/html; charset=utf-8"     # page.content() is serialised as UTF-8
@@ -99,6 +102,13 @@ class RenderedViews:
         return art
 
 
+def decoded_alike(record: FetchRecord) -> bool:
+    """The browser decodes the raw bytes as the crawl did: no charset declaration disagrees with them. Else the
+    rendered text is mojibake: charset-mismatch reports that, and rules comparing the two views' text skip it
+    (ASCII declarations, meta robots and canonical, still compare)."""
+    return not charset_problems(record.charset_header, record.charset_meta, record.charset_detected)
+
+
 def rendered_record(page_id: int, url: str, dom: bytes) -> FetchRecord:
     """A FetchRecord holding a rendered DOM, for the raw page's parser. No headers: X-Robots-Tag belongs to the
     raw response, which the rendered view shares (rules compare the markup)."""
@@ -123,3 +133,23 @@ def script_only_targets(links: LinkTable) -> dict[int, list[int]]:
             if len(linked) < MAX_SOURCES and source not in linked:
                 linked.append(source)
     return found
+
+
+def script_template(pairs: Iterable[tuple[int, list[str], list[str]]], template: TemplateDetector) -> frozenset[int]:
+    """Digests of the blocks scripts add to many rendered pages (a menu built by script, an accessibility
+    toolbar, a date line): site template too, as the raw template is. ``pairs`` gives each rendered page's id,
+    raw blocks and rendered blocks; a block counts on a page when its raw view lacks it. Counted with the
+    raw template's detector settings (audits/text/template.py: bounded memory, same threshold)."""
+    detector = TemplateDetector(ratio=template.ratio, min_pages=template.min_pages, memo=template.memo)
+    known = template.digests
+    for page_id, raw, rendered in pairs:
+        have = {template.digest(b) for b in raw}
+        detector.add_digests(page_id, [d for d in map(template.digest, rendered) if d not in have and d not in known])
+    detector.finalise()
+    return detector.digests
+
+
+def main_blocks(blocks: Iterable[str], template: TemplateDetector, scripted: frozenset[int]) -> list[str]:
+    """The rendered page's own blocks: neither the raw site template nor what scripts add to many pages."""
+    known = template.digests
+    return [b for b in blocks if (d := template.digest(b)) and d not in known and d not in scripted]

@@ -21,6 +21,7 @@ from audits.scoring import (
 )
 from audits.site import Page, Site
 from audits.synonyms import load_synonyms
+from audits.views import service_views, view_evidence
 from govseo import __version__
 from govseo.spool import Spool
 
@@ -70,8 +71,9 @@ def site_gates(site: Site) -> list[dict[str, Any]]:
     return [g for g in gates if g is not None]
 
 
-def _services(site: Site, assessments: list[Assessment]) -> Spool:
+def _services(site: Site, assessments: list[Assessment], findings: Spool) -> Spool:
     synonyms = load_synonyms()
+    evidence = view_evidence(findings, {a.service.url for a in assessments if a.gates})
     result = Spool()
     for a in assessments:
         page = a.service.page
@@ -86,6 +88,8 @@ def _services(site: Site, assessments: list[Assessment]) -> Spool:
             "indexable": page is not None and page.id in site.indexable_ids,
             "depth": page.depth if page is not None else None,
             "title": page.artifacts.title if page is not None and page.artifacts else None,
+            # what Baiduspider gets beside what a citizen sees, for view gates (audits/views.py)
+            "views": service_views(site, a, evidence.get(a.service.url, {})),
         })
     return result
 
@@ -114,7 +118,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     uncapped = site_score(categories)
     gates = site_gates(site)
     categories["indexability"] = capped_category(categories["indexability"], gates)
-    services = _services(site, site.assessments)
+    services = _services(site, site.assessments, findings)
     rules = [{
         "id": rule.id, "title": rule.failure.zh, "check": rule.title.zh, "severity": outcome.severity,
         "category": rule.category, "scope": rule.scope, "description": rule.why.zh, "fix": rule.fix.zh,

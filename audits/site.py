@@ -24,7 +24,7 @@ from audits.artifacts import PageArtifacts
 from audits.graph import Runs, link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import ITEM_DATE, classify_both
-from audits.rendered import RenderedViews, RenderInfo, script_only_targets
+from audits.rendered import RenderedViews, RenderInfo, main_blocks, script_only_targets, script_template
 from audits.robotstxt import parse as parse_robots
 from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
@@ -130,6 +130,19 @@ class Site:
         """URL id -> pages whose scripts link to it, for URLs only script-built links reach (empty without
         --render): see audits/rules/js_only_link.py."""
         return script_only_targets(self.links) if self.render_enabled else {}
+
+    @cached_property
+    def script_template(self) -> frozenset[int]:
+        """Blocks that scripts add to many rendered pages (audits/rendered.py): template, not content."""
+        return script_template(((page.id, page.artifacts.blocks, art.blocks) for page in self.every_html_page()
+                                if page.artifacts is not None and (art := self.rendered(page)) is not None),
+                               self.template)
+
+    def rendered_main_blocks(self, page: Page) -> list[str] | None:
+        """The rendered page's own text blocks (raw and scripted site template removed); None unless its
+        render is ok."""
+        art = self.rendered(page)
+        return main_blocks(art.blocks, self.template, self.script_template) if art is not None else None
 
     def rendered_html(self, page: Page) -> str | None:
         """The rendered DOM, serialised (UTF-8 decoded); None unless the page's render is ok."""

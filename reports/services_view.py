@@ -9,6 +9,7 @@ from reports.values import dicts, grade, int_of, rows, rule_texts, score_of, tex
 
 SERVICES_CAP = 500  # rows of the services table; every service is in services.csv
 SECTIONS_CAP = 200  # rows of the department league table
+VIEWS_CAP = 200     # services in the "what Baiduspider gets / what a citizen sees" panel
 
 
 def service_order(service: dict[str, Any]) -> tuple[int, int, str]:
@@ -80,3 +81,46 @@ def services_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"rows": service_rows, "total": total, "more": max(0, total - SERVICES_CAP),
             "sections": sections[:SECTIONS_CAP], "sections_more": max(0, len(sections) - SECTIONS_CAP)}
 
+
+
+def _side(side: Any, measure: str, t: dict[str, Any]) -> dict[str, Any]:
+    """One side of a panel as lines to show: status (with the challenge marker), text length, title, or why
+    there is nothing to show."""
+    side = side if isinstance(side, dict) else {}
+    note = text(side.get("note"))
+    status = int_of(side.get("status"))
+    chars = int_of(side.get("text_chars"))
+    marker = text(side.get("marker"))
+    return {
+        "name": text(side.get("name")),
+        "note": t["view_notes"].get(note, note) if note else "",
+        "status": (f"HTTP {status}" if status is not None else "") + (t["view_marker"] % marker if marker else ""),
+        "bad": (status is not None and status >= 400) or bool(marker) or note in ("no-link", "no-answer"),
+        "chars": (t["view_chars_main"] if measure == "main" else t["view_chars_page"]) % chars
+        if chars is not None else "",
+        "title": text(side.get("title")),
+        "via": text(side.get("via")),
+    }
+
+
+def views_view(result: dict[str, Any], lang: str, t: dict[str, Any]) -> dict[str, Any]:
+    """The services a view gate keeps out (result.json services[].views), hardest first: what Baiduspider gets
+    beside what a citizen sees, capped at VIEWS_CAP."""
+    rules = {text(r.get("id")): r for r in dicts(result.get("rules")) if r.get("id")}
+    keeper = Smallest(VIEWS_CAP)
+    for service in rows(result.get("services")):
+        if dicts(service.get("views")):
+            keeper.add(service_order(service), service)
+    shown = []
+    for service in keeper.items():
+        panels = []
+        for panel in dicts(service.get("views")):
+            measure = text(panel.get("measure"))
+            panels.append({"rule": rule_texts(rules.get(text(panel.get("rule"))) or {"id": text(panel.get("rule"))},
+                                              lang)["title"],
+                           "engine": _side(panel.get("engine"), measure, t),
+                           "citizen": _side(panel.get("citizen"), measure, t)})
+        score = score_of(service.get("score"))
+        shown.append({"name": text(service.get("name")) or text(service.get("url")), "url": text(service.get("url")),
+                      "rank": text(service.get("rank")), "score": score, "grade": grade(score), "panels": panels})
+    return {"rows": shown, "more": max(0, keeper.seen - VIEWS_CAP)}

@@ -15,7 +15,7 @@ from reports.evidence import evidence_lines
 from reports.fixes_view import fixes_view
 from reports.history import trend_view
 from reports.i18n import CATEGORIES, SEVERITIES, labels, normalise_lang
-from reports.services_view import services_view
+from reports.services_view import services_view, views_view
 from reports.streams import Smallest
 from reports.structure import structure
 from reports.values import Rows, count, evidence_text, grade, moment, rule_texts, score_of, severity_rank
@@ -215,6 +215,7 @@ def build_context(result: dict[str, Any], lang: str = "zh",
         "pages": _pages(pages, t),
         "structure": structure(pages, t),
         "services": services_view(result, lang),
+        "views": views_view(result, lang, t),
         "trend": trend_view(result, history, lang, t) if history else None,
         "caps": {"findings": FINDINGS_CAP, "pages": PAGES_CAP},
     }

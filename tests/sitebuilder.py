@@ -134,6 +134,26 @@ def build_site(tmp_path: Path, routes: dict[str, Route], **kwargs: Any) -> Site:
         store.close()
 
 
+def rendered_site(tmp_path: Path, routes: dict[str, Route], rendered: dict[str, str], render: bool = True) -> Site:
+    """Crawl ``routes`` from their raw HTML, then store ``rendered`` (path -> DOM) as ok renders, as a --render
+    crawl writes them (the render itself is tested with real Chromium in tests/test_render.py)."""
+    from crawler.store import compress
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    store = build_store(tmp_path / "crawl.sqlite", routes)
+    ids = {url: uid for uid, url, *_ in store.iter_urls()}
+    for path, dom in rendered.items() if render else ():
+        url = BASE.rstrip("/") + path
+        data = dom.encode()
+        store.add_render(ids[url], "ok", final_url=url, elapsed_ms=1.0, dom=compress(data), dom_size=len(data))
+    store.set_meta("options", {**store.get_meta_json("options"), "render": render})
+    store.commit()
+    try:
+        return load_site(store)
+    finally:
+        store.close()
+
+
 def run_rule(site: Site, rule_id: str, **params: Any) -> dict[str, Any]:
     """Findings of one rule keyed by URL path (the site's origin stripped)."""
     from audits.engine import run_rules

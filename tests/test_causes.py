@@ -219,3 +219,19 @@ def test_a_wrong_site_tag_in_the_template_is_one_fix_and_a_pubdate_stays_the_pag
     assert "www.old-portal.gov.cn" in template[0]["cause"] and "portal.test" in template[0]["fix"]
     # the page whose only fault is its own PubDate: said by the rule
     assert [(f["kind"], f["pages"]) for f in fixes if f["kind"] != "template"] == [("rule", 1)]
+
+
+def test_guides_one_script_fills_in_are_one_script_fix_by_that_script(tmp_path):
+    routes = portal_routes(8, 6)
+    for i in range(5):
+        loader = '<script src="/js/guide.js"></script>' if i < 4 else '<script src="/static/main.js"></script>'
+        routes[guide_path(i)] = routes[guide_path(i)].split("<p>事项名称")[0] + \
+            f'<div id="guide-app" data-id="{i}"></div>{loader}</body></html>'
+    result = audit(tmp_path, routes)
+    fixes = {f["target"]: f for f in _fixes(result, "js-dependent-content")}
+    assert set(fixes) == {"/js/guide.js", "/bsfw/"}
+    guide = fixes["/js/guide.js"]
+    assert (guide["kind"], guide["pages"], guide["services"], guide["gating"]) == ("script", 4, 4, True)
+    assert guide["cause"] == "/bsfw/ 下 4 个办事指南的正文由脚本 /js/guide.js 在浏览器中加载，网页源代码中没有"
+    assert "/js/guide.js" in guide["fix"] and "/bsfw/" in guide["fix_en"]
+    assert fixes["/bsfw/"]["pages"] == 1 and "由脚本在浏览器中加载" in fixes["/bsfw/"]["cause"]

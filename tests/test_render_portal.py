@@ -76,6 +76,20 @@ def test_the_rendered_dom_holds_what_scripts_wrote(rendered_run):
     assert status == "ok" and f"<title>{title['rendered_title']}</title>" in dom
 
 
+def test_the_api_filled_guide_is_flagged_with_both_counts(rendered_run):
+    portal, out = rendered_run
+    url = portal.rstrip("/") + RENDER["api-filled-guide"]["path"]
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    found = [f for f in result["findings"] if f["rule"] == "js-dependent-content"]
+    assert [f["url"] for f in found] == [url]      # no other page of the portal: their scripts add no text
+    evidence = found[0]["evidence"]
+    assert evidence["view"] == "rendered" and evidence["raw_chars"] < 100 < 300 <= evidence["script_chars"]
+    assert evidence["rendered_chars"] >= evidence["script_chars"]
+    assert f"{evidence['raw_chars']} 个字" in found[0]["message"] and str(evidence["rendered_chars"]) in found[0]["message"]
+    service = next(s for s in result["services"] if s["url"] == url)
+    assert "js-dependent-content" in service["reasons"] and service["score"] < 20
+
+
 def test_the_script_written_title_is_a_changed_declaration(rendered_run):
     portal, out = rendered_run
     case = RENDER["script-title"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from audits.artifacts import PageArtifacts
 from audits.model import Finding, Rule, Text
+from audits.rendered import decoded_alike
 from audits.rules.noindex import NOINDEX_WORDS as _NOINDEX
 from audits.site import ENGINES, Site
 
@@ -56,6 +57,8 @@ def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
         if rendered is None:
             continue
         found = changes(page.artifacts, rendered)
+        if not decoded_alike(page.record):      # the browser shows mojibake: charset-mismatch says so
+            found = [c for c in found if c["field"] in ("robots", "canonical")]
         if not found:
             continue
         noindex = next((c for c in found if c["field"] == "robots"), None)

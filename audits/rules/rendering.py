@@ -12,10 +12,12 @@ from urllib.parse import urlsplit
 from audits.artifacts import LOADING
 from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.pagetype import guide_elements
+from audits.rendered import decoded_alike
 from audits.site import Page, Site
 from crawler.response import media_type
 from crawler.urls import BadURL, normalize
 
+_SPACE = re.compile(r"\s+")
 _ABSOLUTE = re.compile(r"^https?://[^/\s]", re.I)
 _CONTENT_SCRIPT = re.compile(r"(^|[/_.-])(guide|bszn|detail|render|loader?|api)([/_.-]|$)", re.I)
 # External scripts that do not build a page's content: analytics, site badges and toolbars (党政机关 badge,
@@ -133,16 +135,63 @@ CANONICAL = Rule(
 
 
 def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, Any] | None:
-    """Evidence that scripts carry the page's content while the raw HTML is nearly empty, else None.
+    """Evidence that scripts carry the page's content, else None.
 
-    Signals: empty content containers, much inline code, content-loading scripts, ajax calls, and what
-    single-page-app shells show (art.shell): mount points, inline app state, <noscript> asking for JavaScript;
-    a loading placeholder (加载中…); a page with no text of its own, only the site template, and an app
-    script (not analytics, not a common library)."""
+    With a rendered view (``--render``, the page's render ok) the two views decide: the main text (site
+    template removed) that exists only after rendering, ``script_chars``, must reach ``min_text`` and be at
+    least half of the rendered main text; the evidence holds both counts (``raw_chars``, ``rendered_chars``).
+    A render that found no more text than the raw page clears it, unless the raw page shows the signals
+    below and the rendered page is as empty as the raw one, scripts having added at most ``max_own_text``
+    characters (its data source was out of the crawl's scope or failed: the citizen's browser would have
+    fetched it, or shows 加载失败).
+
+    Without a rendered view, the raw page's signals decide: empty content containers, much inline code,
+    content-loading scripts, ajax calls, and what single-page-app shells show (art.shell): mount points,
+    inline app state, <noscript> asking for JavaScript; a loading placeholder (加载中…); a page with no text
+    of its own, only the site template, and an app script (not analytics, not a common library)."""
     art = page.artifacts
-    main = site.main_text(page)
-    if art is None or len(main) >= int(params["min_text"]):
+    if art is None:
         return None
+    main = site.main_text(page)
+    compared = rendered_difference(site, page)
+    if compared is not None:
+        if compared["script_chars"] >= int(params["min_text"]) and \
+                2 * compared["script_chars"] >= compared["rendered_chars"]:
+            return {"main_chars": len(main), **compared, "view": "rendered",
+                    "signals": _signals(site, page, main, params)}
+        if compared["rendered_chars"] >= int(params["min_text"]) or \
+                compared["script_chars"] > int(params["max_own_text"]):
+            return None     # the citizen's browser shows (nearly) the text Baiduspider gets, or scripts added a line
+    if len(main) >= int(params["min_text"]):
+        return None
+    signals = _signals(site, page, main, params)
+    if not signals:
+        return None
+    found: dict[str, Any] = {"main_chars": len(main), "signals": signals}
+    if compared is not None:
+        found.update(compared, view="rendered-empty")
+    return found
+
+
+def rendered_difference(site: Site, page: Page) -> dict[str, int] | None:
+    """Main-text characters of the raw and of the rendered page (site template removed from both, with what
+    scripts add to many pages), and those of the rendered main blocks the raw page lacks; None unless the
+    page's render is ok."""
+    if not decoded_alike(page.record):
+        return None      # the browser decodes the bytes otherwise (charset-mismatch): its text is mojibake
+    rendered_main = site.rendered_main_blocks(page)
+    if rendered_main is None:
+        return None
+    raw_blocks = {_SPACE.sub(" ", b).strip() for b in (page.artifacts.blocks if page.artifacts else ())}
+    only = sum(len(b) for b in rendered_main if _SPACE.sub(" ", b).strip() not in raw_blocks)
+    return {"raw_chars": len(site.main_text(page)), "rendered_chars": len("\n".join(rendered_main)),
+            "script_chars": only}
+
+
+def _signals(site: Site, page: Page, main: str, params: dict[str, Any]) -> list[str]:
+    """What in the raw page says scripts fill it (see js_dependent)."""
+    art = page.artifacts
+    assert art is not None
     signals: list[str] = []
     if art.placeholders:
         signals.append(f"placeholders: {art.placeholders}")
@@ -158,7 +207,7 @@ def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, An
         signals.append("ajax call")
     if not signals and len(main) < int(params["max_own_text"]):
         signals += _template_only(site, page, len(main))
-    return {"main_chars": len(main), "signals": signals} if signals else None
+    return signals
 
 
 def _template_only(site: Site, page: Page, own: int) -> list[str]:
@@ -180,10 +229,22 @@ def check_js(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     for page in site.html_pages():
         evidence = js_dependent(site, page, params)
         if evidence is not None and framed(site, page, FRAME.params) is None:
-            yield Finding(JS.id, page.url,
-                          Text(f"网页源代码中只有 {evidence['main_chars']} 个字的正文，内容由脚本加载",
-                               f"the raw HTML has {evidence['main_chars']} characters of main text; scripts load "
-                               "the content"), evidence)
+            yield Finding(JS.id, page.url, _js_message(evidence), evidence)
+
+
+def _js_message(ev: dict[str, Any]) -> Text:
+    if ev.get("view") == "rendered":
+        return Text(f"网页源代码中只有 {ev['raw_chars']} 个字的正文，浏览器执行脚本后有 {ev['rendered_chars']} 个字，"
+                    f"其中 {ev['script_chars']} 个字只在脚本运行后出现",
+                    f"the raw HTML has {ev['raw_chars']} characters of main text, the rendered page "
+                    f"{ev['rendered_chars']}; {ev['script_chars']} exist only after scripts run")
+    if ev.get("view") == "rendered-empty":
+        return Text(f"网页源代码中只有 {ev['main_chars']} 个字的正文，内容由脚本加载（本次渲染也只得到 "
+                    f"{ev['rendered_chars']} 个字：数据接口未能加载或不在抓取范围内）",
+                    f"the raw HTML has {ev['main_chars']} characters of main text; scripts load the content (the "
+                    f"render got only {ev['rendered_chars']}: its data source failed or is outside the crawl)")
+    return Text(f"网页源代码中只有 {ev['main_chars']} 个字的正文，内容由脚本加载",
+                f"the raw HTML has {ev['main_chars']} characters of main text; scripts load the content")
 
 
 JS = Rule(

@@ -3,30 +3,9 @@ Chromium serialised it (the render itself is tested with real Chromium in tests/
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sitebuilder import BASE, build_store, page, run_rule
-
-from audits.site import load_site
-from crawler.store import compress
+from sitebuilder import page, rendered_site, run_rule
 
 RAW = page("居住证办理_办事指南_测试市人民政府", h1="居住证办理")
-
-
-def rendered_site(tmp_path: Path, routes: dict, rendered: dict[str, str], render: bool = True):
-    """Crawl ``routes`` from their raw HTML, then store ``rendered`` (path -> DOM) as ok renders."""
-    store = build_store(tmp_path / "crawl.sqlite", routes)
-    ids = {url: uid for uid, url, *_ in store.iter_urls()}
-    for path, dom in rendered.items() if render else ():
-        url = BASE.rstrip("/") + path
-        data = dom.encode()
-        store.add_render(ids[url], "ok", final_url=url, elapsed_ms=1.0, dom=compress(data), dom_size=len(data))
-    store.set_meta("options", {**store.get_meta_json("options"), "render": render})
-    store.commit()
-    try:
-        return load_site(store)
-    finally:
-        store.close()
 
 
 def test_fires_when_rendering_changes_a_declaration_and_noindex_in_one_view_is_an_error(tmp_path):
@@ -62,3 +41,19 @@ def test_without_render_it_has_nothing_to_judge(tmp_path):
     site = rendered_site(tmp_path, {"/": page(body='<a href="/a">a</a>'), "/a": RAW}, {"/a": RAW}, render=False)
     ((_, outcome, _),), findings = run_rules(site, Config(), [RULES_BY_ID["js-changed-meta"]])
     assert (outcome.status, findings) == ("n/a", [])
+
+
+def test_a_page_the_browser_decodes_otherwise_compares_only_its_ascii_declarations(tmp_path):
+    """UTF-8 bytes under <meta charset=gb2312>: Chromium shows mojibake (charset-mismatch says so); its title
+    and H1 differ only by decoding, not by a script. Its noindex still compares."""
+    mislabelled = RAW.replace('<meta charset="utf-8">', '<meta charset="gb2312">')
+    routes = {"/": page(body='<a href="/a">a</a><a href="/b">b</a>'),
+              "/a": (200, [("Content-Type", "text/html")], mislabelled.encode()),
+              "/b": (200, [("Content-Type", "text/html")], mislabelled.encode())}
+    mojibake = mislabelled.encode().decode("gb18030", "replace")
+    site = rendered_site(tmp_path, routes, {
+        "/a": mojibake, "/b": mojibake.replace("</head>", '<meta name="robots" content="noindex"></head>')})
+    assert set(run_rule(site, "charset-mismatch")) == {"/a", "/b"}
+    found = run_rule(site, "js-changed-meta")
+    assert set(found) == {"/b"} and [c["field"] for c in found["/b"].evidence["changes"]] == ["robots"]
+    assert "/a" not in run_rule(site, "js-dependent-content")
