@@ -100,6 +100,7 @@ def _side(side: Any, measure: str, t: dict[str, Any]) -> dict[str, Any]:
         if chars is not None else "",
         "title": text(side.get("title")),
         "via": text(side.get("via")),
+        "n": chars,
     }
 
 
@@ -116,10 +117,11 @@ def views_view(result: dict[str, Any], lang: str, t: dict[str, Any]) -> dict[str
         panels = []
         for panel in dicts(service.get("views")):
             measure = text(panel.get("measure"))
+            engine, citizen = _side(panel.get("engine"), measure, t), _side(panel.get("citizen"), measure, t)
+            if engine["n"] is not None and citizen["n"] is not None and 2 * engine["n"] < citizen["n"]:
+                engine["bad"] = True        # the crawler gets less than half the text the citizen reads
             panels.append({"rule": rule_texts(rules.get(text(panel.get("rule"))) or {"id": text(panel.get("rule"))},
-                                              lang)["title"],
-                           "engine": _side(panel.get("engine"), measure, t),
-                           "citizen": _side(panel.get("citizen"), measure, t)})
+                                              lang)["title"], "engine": engine, "citizen": citizen})
         score = score_of(service.get("score"))
         shown.append({"name": text(service.get("name")) or text(service.get("url")), "url": text(service.get("url")),
                       "rank": text(service.get("rank")), "score": score, "grade": grade(score), "panels": panels})

@@ -60,6 +60,11 @@ def test_the_script_only_service_is_crawled_flagged_and_gated(rendered_run):
     assert source in fix["fix"] and f'<a href="{url}">' in fix["fix"] and source in fix["fix_en"]
     rule = next(r for r in result["rules"] if r["id"] == "js-only-link")
     assert rule["status"] != "n/a"
+    (panel,) = service["views"]
+    assert panel["engine"]["note"] == "no-link" and panel["citizen"]["via"] == source
+    assert panel["citizen"]["status"] == 200 and panel["citizen"]["text_chars"] > 200
+    (group,) = [f for f in result["fixes"] if f["rule"] == "js-only-link"]
+    assert (group["kind"], group["target"], group["services"]) == ("script", source, 1)
 
 
 def test_the_rendered_dom_holds_what_scripts_wrote(rendered_run):
@@ -88,6 +93,12 @@ def test_the_api_filled_guide_is_flagged_with_both_counts(rendered_run):
     assert f"{evidence['raw_chars']} 个字" in found[0]["message"] and str(evidence["rendered_chars"]) in found[0]["message"]
     service = next(s for s in result["services"] if s["url"] == url)
     assert "js-dependent-content" in service["reasons"] and service["score"] < 20
+    (panel,) = service["views"]        # the scorecard's side by side: what Baiduspider gets, what a citizen sees
+    assert (panel["engine"]["status"], panel["engine"]["text_chars"]) == (200, evidence["raw_chars"])
+    assert (panel["citizen"]["status"], panel["citizen"]["text_chars"]) == (200, evidence["rendered_chars"])
+    assert panel["citizen"]["title"] == panel["engine"]["title"] and "灵活就业" in panel["citizen"]["title"]
+    (fix,) = [f for f in result["fixes"] if f["rule"] == "js-dependent-content"]
+    assert (fix["kind"], fix["target"], fix["services"]) == ("script", "/js/guide.js", 1)
 
 
 def test_the_script_written_title_is_a_changed_declaration(rendered_run):

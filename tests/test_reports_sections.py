@@ -218,3 +218,54 @@ def test_trend_undated_current_run_counts_as_latest() -> None:
     del now["crawl"]["started_at"]
     runs = _doc(render_html(now, history=history)).xpath('//table[contains(@class,"runs")]/tbody/tr')
     assert runs[-1].get("class") == "current" and runs[-1].xpath("string(td[1])") == "?"
+
+
+# --- what Baiduspider gets / what a citizen sees ----------------------------------------------------------
+
+
+def _views_result() -> dict:
+    hostile = '<img src=x onerror="alert(1)">临时救助'
+    blocked = make_service(1, "临时救助申请", ROOT + "bsfw/2017.html", 7, reasons=["engine-blocked"])
+    blocked["views"] = [{"rule": "engine-blocked", "measure": "page",
+                         "engine": {"name": "Baiduspider", "status": 412, "title": None, "text_chars": 0,
+                                    "marker": "$_ts", "note": None, "via": None},
+                         "citizen": {"name": "browser", "status": 200, "title": hostile, "text_chars": 700,
+                                     "marker": None, "note": None, "via": None}}]
+    scripted = make_service(2, "灵活就业人员参保登记", ROOT + "bsfw/2015.html", 9, reasons=["js-dependent-content"])
+    scripted["views"] = [{"rule": "js-dependent-content", "measure": "main",
+                          "engine": {"name": "Baiduspider", "status": 200, "title": "灵活就业", "text_chars": 91,
+                                     "marker": None, "note": None, "via": None},
+                          "citizen": {"name": "browser", "status": None, "title": None, "text_chars": None,
+                                      "marker": None, "note": "not-rendered", "via": None}}]
+    linked = make_service(3, "残疾人补贴", ROOT + "bsfw/2031.html", 4, reasons=["js-only-link"])
+    linked["views"] = [{"rule": "js-only-link", "measure": "main",
+                        "engine": {"name": "Baiduspider", "status": None, "title": None, "text_chars": None,
+                                   "marker": None, "note": "no-link", "via": None},
+                        "citizen": {"name": "browser", "status": 200, "title": "残疾人补贴", "text_chars": 473,
+                                    "marker": None, "note": None, "via": ROOT + "bsfw/"}}]
+    fine = make_service(4, "户口迁移", ROOT + "bsfw/hk.html", 90)
+    return make_result(services=[fine, linked, scripted, blocked])
+
+
+def test_the_views_panel_sets_both_sides_of_each_gated_service_side_by_side() -> None:
+    doc = _doc(render_html(_views_result()))
+    section = doc.get_element_by_id("views")
+    rows = section.xpath(".//tbody/tr")
+    assert [r.xpath("string(td[1]/strong)") for r in rows] == ["临时救助申请", "灵活就业人员参保登记", "残疾人补贴"]
+    blocked = [" ".join(td.text_content().split()) for td in rows[0].xpath("td")]
+    assert "HTTP 412（挑战标记 $_ts）" in blocked[3] and "页面文字 0 字" in blocked[3] and "无标题" in blocked[3]
+    assert "HTTP 200" in blocked[4] and "页面文字 700 字" in blocked[4]
+    assert not rows[0].xpath(".//img") and '<img src=x onerror="alert(1)">临时救助' in blocked[4]  # escaped
+    scripted = [" ".join(td.text_content().split()) for td in rows[1].xpath("td")]
+    assert "正文 91 字" in scripted[3] and "用 --render 运行" in scripted[4]
+    linked = rows[2].xpath("td")
+    assert "找不到" in linked[3].text_content() and "view-bad" in linked[3].get("class")
+    assert "正文 473 字" in linked[4].text_content() and ROOT + "bsfw/" in linked[4].text_content()
+    assert doc.xpath('//nav//a[@href="#views"]')
+    english = _doc(render_html(_views_result(), lang="en")).get_element_by_id("views")
+    assert "Baiduspider gets" in english.text_content() and "page text: 700 characters" in english.text_content()
+
+
+def test_no_views_panel_without_a_view_gate() -> None:
+    doc = _doc(render_html(_services_result()))
+    assert not doc.xpath('//*[@id="views"]') and not doc.xpath('//nav//a[@href="#views"]')

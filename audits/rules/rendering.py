@@ -251,9 +251,14 @@ JS = Rule(
     id="js-dependent-content", category="indexability", severity="error", scope="page",
     title=Text("正文直接写在网页源代码中", "Content is in the raw HTML"),
     failure=Text("正文依赖脚本加载", "Content depends on JavaScript"),
-    why=Text("百度蜘蛛基本不执行 JavaScript，谷歌也要延后渲染；正文靠脚本或接口（ajax）加载的页面，在搜索引擎看来几乎是空白页。",
+    why=Text("百度蜘蛛基本不执行 JavaScript，谷歌也要延后渲染；正文靠脚本或接口（ajax）加载的页面，在搜索引擎看来几乎是空白页。"
+             "用 --render 运行时比较网页源代码与浏览器渲染后的正文（去掉网站模板）：只在脚本运行后出现的正文不少于 100 字、"
+             "且占渲染后正文的一半以上即判为问题；不渲染时根据空的挂载点、加载正文的脚本、“加载中”占位等迹象判断。",
              "Baiduspider hardly runs JavaScript and Google renders late; a page whose text arrives by script or "
-             "ajax looks empty to engines."),
+             "ajax looks empty to engines. With --render the raw and the rendered main text (site template removed) "
+             "are compared: at least 100 characters, and half the rendered main text, existing only after scripts "
+             "run is a failure; without it, the raw page's signals decide (an empty mount point, a content-loading "
+             "script, a 加载中 placeholder)."),
     fix=Text("让内容管理系统在服务器端把办事指南和文章正文直接输出到 HTML 中（服务端渲染或静态化发布），脚本只用于交互增强。",
              "Have the CMS write the guide or article text into the HTML on the server (server rendering or "
              "static publishing); use scripts only to enhance."),
