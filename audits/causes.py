@@ -132,7 +132,10 @@ def script_key(rule: str, url: str, evidence: dict[str, Any]) -> str:
     folder of the pages reached. Tab-separated."""
     if rule == "js-only-link":
         sources = evidence.get("script_sources") or []
-        return f"{sources[0] if sources else ''}\t{path_prefix(url)}"
+        source = str(sources[0]) if sources else ""
+        if source and origin(source) == origin(url):     # the page on this site, as the editor knows it
+            source = source[len(origin(source)):] or "/"
+        return f"{source}\t{path_prefix(url)}"
     script = next((str(s)[len("script: "):] for s in evidence.get("signals") or [] if str(s).startswith("script: ")), "")
     return f"{script}\t{path_prefix(url)}"
 

@@ -64,7 +64,8 @@ def test_the_script_only_service_is_crawled_flagged_and_gated(rendered_run):
     assert panel["engine"]["note"] == "no-link" and panel["citizen"]["via"] == source
     assert panel["citizen"]["status"] == 200 and panel["citizen"]["text_chars"] > 200
     (group,) = [f for f in result["fixes"] if f["rule"] == "js-only-link"]
-    assert (group["kind"], group["target"], group["services"]) == ("script", source, 1)
+    assert (group["kind"], group["target"], group["services"]) == ("script", case["linked_from"], 1)
+    assert group["cause"].startswith(f"只有 {case['linked_from']} 上的脚本生成指向")
 
 
 def test_the_rendered_dom_holds_what_scripts_wrote(rendered_run):
