@@ -4,7 +4,12 @@ Home, department columns with deep pagination (20 items a page), article and 办
 Chinese text and heavy navigation (~100 links a page, as real portals have), a sitemap index with
 sitemaps of at most 50,000 URLs, robots.txt, and about 3 % GBK-encoded pages. Deterministic (seeded).
 
-    python bench/generate.py OUT_DIR --pages 2000
+Two shapes: ``portal`` (two fifths of the detail pages are 办事指南, under /bm<N>/) and ``services``, the
+service-heavy portal of issue 16: two thirds of the detail pages are 办事指南, every detail URL carries its
+date as a 大汉/TRS-style CMS writes it (/art/2026/11/23/art_1629_101197.html), and each links two
+attachments (.pdf/.doc) that robots.txt disallows.
+
+    python bench/generate.py OUT_DIR --pages 2000 [--shape services]
 """
 
 from __future__ import annotations
@@ -96,9 +101,22 @@ def _padding(rng: random.Random, size: int) -> str:
     return "".join(parts)
 
 
-def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
+SHAPES = ("portal", "services")
+
+
+def detail_path(shape: str, d: int, i: int) -> str:
+    """The URL path of detail page ``i`` of department ``d``."""
+    if shape == "services":
+        return f"/art/2026/{1 + i % 12:02d}/{1 + i % 28:02d}/art_{1600 + d}_{100000 + i}.html"
+    return f"/bm{d}/t{i:06d}.html"
+
+
+def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0, shape: str = "portal") -> int:
     """Write the portal under ``out``; returns the number of HTML pages written. ``page_kb``: pad every
-    detail page with article text and tables to about that many KB (0: the pages as they are, ~14 KB)."""
+    detail page with article text and tables to about that many KB (0: the pages as they are, ~14 KB).
+    ``shape``: see the module's docstring."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}")
     rng = random.Random(seed)
     pad_rng = random.Random(seed + 1)       # its own sequence: the portal is the same apart from the padding
     out.mkdir(parents=True, exist_ok=True)
@@ -111,7 +129,7 @@ def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
                + "".join(f'<li><a href="/lm{c}_{k}/">{sub}</a></li>' for k, sub in enumerate(subs)) + "</ul></div>"
                for c, (col, subs) in enumerate(COLUMNS.items())) + "</div>")
     # 热门服务: the first detail page of each department (details are numbered department by department)
-    hot = "".join(f'<a href="/bm{d}/t{d * details_per_dept:06d}.html">{service_name(d * details_per_dept)}'
+    hot = "".join(f'<a href="{detail_path(shape, d, d * details_per_dept)}">{service_name(d * details_per_dept)}'
                   "</a>" for d in range(len(depts)))
     footer = (f'<div class="footer"><div class="hot">热门服务：{hot}</div>'
               + "".join(f'<a href="/zt/{i}.html">专题{i}</a>' for i in range(20))
@@ -141,8 +159,8 @@ def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
         serial += details_per_dept
         for p in range(0, len(ids), PER_LIST):
             chunk = ids[p:p + PER_LIST]
-            items = "".join(f'<li><a href="t{i:06d}.html">{service_name(i)}（{i}）</a><span>2026-11-{1 + i % 28:02d}'
-                            "</span></li>" for i in chunk)
+            items = "".join(f'<li><a href="{detail_path(shape, d, i)}">{service_name(i)}（{i}）</a>'
+                            f"<span>2026-11-{1 + i % 28:02d}</span></li>" for i in chunk)
             pager = "".join(f'<a href="{"index" if q == 0 else f"index_{q}"}.html">{q + 1}</a>'
                             for q in range(0, (len(ids) + PER_LIST - 1) // PER_LIST))
             name = "index.html" if p == 0 else f"index_{p // PER_LIST}.html"
@@ -151,22 +169,28 @@ def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
             written += 1
         for i in ids:
             service = service_name(i)
-            is_guide = i % 5 < 2
+            is_guide = i % 3 < 2 if shape == "services" else i % 5 < 2
             body = ("".join(f"<p>{label}：{rng.choice(SENTENCES)}</p>" for label in GUIDE_LABELS) if is_guide
                     else _text(rng, 6))
-            related = "".join(f'<a href="t{j:06d}.html">相关{j}</a>' for j in rng.sample(ids, min(20, len(ids))))
+            if shape == "services":     # the forms to download, which robots.txt keeps engines away from
+                body += (f'<p>附件：<a href="/attach/{i}/sqb.doc">申请表.doc</a> '
+                         f'<a href="/attach/{i}/bszn.pdf">办事指南.pdf</a></p>')
+            related = "".join(f'<a href="{detail_path(shape, d, j)}">相关{j}</a>'
+                              for j in rng.sample(ids, min(20, len(ids))))
             title = f"{service}（{i}）" + ("办事指南" if is_guide else "工作动态")
             html = _page(title, title, body + f'<div class="related">{related}</div>', nav, footer,
                          f"首页 > {dept} > 详情")
             if page_kb:
                 missing = page_kb * 1024 - len(html.encode("utf-8"))
                 html = html.replace('<div class="related">', _padding(pad_rng, missing) + '<div class="related">', 1)
+            path = detail_path(shape, d, i)
+            target = out / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
             if i % 33 == 0:     # about 3 % GBK pages, declared in <meta> only (as many CMSs do)
-                (folder / f"t{i:06d}.html").write_bytes(html.replace('charset="utf-8"', 'charset="gbk"')
-                                                         .encode("gbk", errors="replace"))
+                target.write_bytes(html.replace('charset="utf-8"', 'charset="gbk"').encode("gbk", errors="replace"))
             else:
-                (folder / f"t{i:06d}.html").write_text(html, encoding="utf-8")
-            urls.append(f"/bm{d}/t{i:06d}.html")
+                target.write_text(html, encoding="utf-8")
+            urls.append(path)
             written += 1
     maps = []
     for k in range(0, len(urls), 50_000):
@@ -178,7 +202,8 @@ def generate(out: Path, pages: int, seed: int = 7, page_kb: int = 0) -> int:
     index = "".join(f"<sitemap><loc>{{BASE}}/{m}</loc></sitemap>" for m in maps)
     (out / "sitemap_index.xml").write_text('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.'
                                            f'sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>', encoding="utf-8")
-    (out / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\nSitemap: {BASE}/sitemap_index.xml\n",
+    disallow = "Disallow: /admin/\n" + ("Disallow: /attach/\n" if shape == "services" else "")
+    (out / "robots.txt").write_text(f"User-agent: *\n{disallow}Sitemap: {{BASE}}/sitemap_index.xml\n",
                                     encoding="utf-8")
     return written
 
@@ -197,8 +222,9 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-kb", type=int, default=0, help="pad detail pages to about this many KB")
+    parser.add_argument("--shape", choices=SHAPES, default="portal", help="portal, or the service-heavy variant")
     args = parser.parse_args()
-    print(f"{generate(args.out, args.pages, page_kb=args.page_kb)} HTML pages written to {args.out}")
+    print(f"{generate(args.out, args.pages, page_kb=args.page_kb, shape=args.shape)} HTML pages written to {args.out}")
     return 0
 
 

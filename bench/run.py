@@ -1,6 +1,8 @@
 """Benchmarks (not tests): `make bench` (sizes 2,000 and 20,000 pages), `--pages 100000` for the big one.
 
-For each size, on the same generated portal (bench/generate.py) served by nginx on 127.0.0.1 (Python's
+Two portal shapes (`--shape`, default both; bench/generate.py): `portal` (two fifths of the detail pages are
+办事指南) and `services`, the service-heavy one (two thirds 办事指南, dated CMS URLs, attachments that robots.txt
+disallows). For each shape and size, on the same generated portal (bench/generate.py) served by nginx on 127.0.0.1 (Python's
 http.server when nginx is absent: `apt-get install nginx-light`), with the same concurrency:
   1. a plain Scrapy CrawlSpider + LinkExtractor yielding url/status/title (bench/crawlspider_baseline.py);
   2. `govseo run` (crawl + every audit + findability + report), end to end;
@@ -35,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(1, str(REPO / "tests"))
-from generate import generate, set_base  # noqa: E402
+from generate import SHAPES, generate, set_base  # noqa: E402
 from hostile_server import (  # noqa: E402
     HostileServer,
     endless_chunked,
@@ -62,7 +64,7 @@ HOSTILE = {
 
 def measure(args: list[str], stages: dict[str, str] | None = None,
             peaks: dict[str, float] | None = None) -> tuple[float, float, str]:
-    """Run a child process; (seconds, peak RSS MB of it and its children, stdout). ``stages`` receives
+    """Run a child process; (seconds, peak RSS MB of the largest of it and its children, stdout). ``stages`` receives
     the seconds per stage that ``govseo run`` prints with GOVSEO_TIMING=1, ``peaks`` each process's own
     peak RSS in MB (bench/peaks.py: "govseo", and for ``govseo run`` "crawl" and "feed")."""
     start = time.perf_counter()
@@ -78,7 +80,10 @@ def measure(args: list[str], stages: dict[str, str] | None = None,
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args[:4])} failed:\n{stderr[-2000:]}")
-    rss = usage.ru_maxrss / 1024          # the largest of the process and its children
+    # The largest process's own high-water mark (VmHWM, sampled). Not wait4's ru_maxrss: a forked child
+    # inherits its parent's mark, so after this bench had read a big result.json every later stage
+    # "peaked" at the bench's own size (three stages at 20,000 pages printed the same 435 MB).
+    rss = max(sampler.mb.values(), default=usage.ru_maxrss / 1024)
     for line in stderr.splitlines():
         if line.startswith("govseo-timing ") and stages is not None:
             _, name, value = line.split()
@@ -134,14 +139,14 @@ http {{ access_log off; sendfile on; keepalive_requests 100000; types {{ text/ht
         proc.wait(timeout=10)
 
 
-def portal(work: Path, pages: int, page_kb: int = 0) -> Path:
+def portal(work: Path, pages: int, page_kb: int = 0, shape: str = "portal") -> Path:
     """The generated portal of ``pages`` pages (made again when the generator changed)."""
-    root = work / (f"portal-{pages}" + (f"-{page_kb}kb" if page_kb else "")) / "site"
+    root = work / (f"{shape}-{pages}" + (f"-{page_kb}kb" if page_kb else "")) / "site"
     stamp = root.parent / "generator.sha256"      # a portal from an older generator is made again
     version = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()
     if not (root / "index.html").exists() or not stamp.exists() or stamp.read_text() != version:
         shutil.rmtree(root, ignore_errors=True)
-        generate(root, pages, page_kb=page_kb)
+        generate(root, pages, page_kb=page_kb, shape=shape)
         stamp.write_text(version)
     return root
 
@@ -176,11 +181,12 @@ def bench_memory(work: Path, concurrency: int, large_pages: int, page_kb: int) -
                   f"peak RSS: {peak_line(peaks)}")
 
 
-def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = True) -> None:
-    root = portal(work, pages)
+def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = True, shape: str = "portal") -> None:
+    root = portal(work, pages, shape=shape)
     with serve(root) as base:
         set_base(root, base.rstrip("/"))
-        print(f"\n== {pages} pages (concurrency {concurrency} per host)")
+        what = "service-heavy portal: 2/3 guides, dated URLs, disallowed attachments" if shape == "services" else "portal"
+        print(f"\n== {pages} pages, {what} (concurrency {concurrency} per host)")
         baseline = None
         if with_baseline:
             t, rss, out = measure([sys.executable, str(REPO / "bench" / "crawlspider_baseline.py"), base,
@@ -190,7 +196,7 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
             print(f"  CrawlSpider baseline   {crawled:7d} responses {t:8.1f} s {baseline:8.1f} pages/s  "
                   f"peak RSS {rss:7.1f} MB")
         opts = run_opts(concurrency, pages)
-        out_dir = work / f"run-{pages}"
+        out_dir = work / f"run-{shape}-{pages}"
         stages: dict[str, str] = {}
         peaks: dict[str, float] = {}
         t, rss, _ = measure([sys.executable, "-m", "govseo", "run", base, "--out", str(out_dir), *opts], stages,
@@ -205,7 +211,7 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
               + " (the crawl and the page feed run in two child processes; feed: waiting for its last pages)")
         if peaks:
             print(f"    peak RSS per process: {peak_line(peaks)}")
-        db = work / f"stages-{pages}.sqlite"
+        db = work / f"stages-{shape}-{pages}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         t, rss, _ = measure([sys.executable, "-m", "govseo", "crawl", base, "--db", str(db), *opts])
@@ -220,6 +226,8 @@ def bench_size(pages: int, work: Path, concurrency: int, with_baseline: bool = T
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, action="append", help="portal size (repeatable); default 2000 and 20000")
+    parser.add_argument("--shape", action="append", choices=SHAPES,
+                        help="portal shape (repeatable): portal, services (service-heavy); default both")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the CrawlSpider (no ratio): memory and report size only, e.g. at 100,000 pages")
@@ -235,8 +243,9 @@ def main() -> int:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if not args.memory_only and not args.render_only:
-        for pages in args.pages or [2000, 20000]:
-            bench_size(pages, args.work, args.concurrency, not args.no_baseline)
+        for shape in args.shape or list(SHAPES):
+            for pages in args.pages or [2000, 20000]:
+                bench_size(pages, args.work, args.concurrency, not args.no_baseline, shape)
     if not args.no_memory and not args.render_only:
         bench_memory(args.work, args.concurrency, args.large_pages, args.page_kb)
     if args.render_pages and Path("/usr/bin/chromium").is_file():
