@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -104,8 +104,16 @@ class Site:
     db_path: Path | None = None
     _window: list[Page] | None = field(default=None, repr=False)
     _body_store: CrawlStore | None = field(default=None, repr=False)
+    _facts: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     # --render: the rendered view of each page, read from the store on demand (audits/rendered.py)
     views: RenderedViews | None = field(default=None, repr=False)
+
+    def fact(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """A site-wide fact a rule module derives (``build()``), computed once per key and audit: for facts
+        that depend on a rule's parameters, where a cached property cannot."""
+        if key not in self._facts:
+            self._facts[key] = build()
+        return self._facts[key]
 
     # ------------------------------------------------------------------ the rendered view (--render)
     @property

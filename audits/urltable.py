@@ -65,6 +65,13 @@ class UrlTable(Mapping[int, tuple[str, str, str]]):
         names = self._names.names
         return url, names[self._state[uid]], names[self._via[uid]]
 
+    def url(self, uid: int) -> str:
+        """The URL alone (``self[uid][0]`` without building the tuple)."""
+        url = self._urls[uid] if 0 <= uid < len(self._urls) else None
+        if url is None:
+            raise KeyError(uid)
+        return url
+
     def __iter__(self) -> Iterator[int]:
         return (uid for uid, url in enumerate(self._urls) if url is not None)
 

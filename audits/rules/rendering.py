@@ -9,12 +9,13 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from audits.artifacts import LOADING
 from audits.model import Finding, Rule, Text, pages_of_kind
-from audits.pagetype import guide_elements
+from audits.pagetype import guide_elements, has_guide_element
 from audits.rendered import decoded_alike
 from audits.site import Page, Site
-from crawler.response import media_type
 from crawler.urls import BadURL, normalize
 
 _SPACE = re.compile(r"\s+")
@@ -313,19 +314,32 @@ FRAME = Rule(
 def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]:
     """Attachments the page links (documents, and images used on this page only, not template images)."""
     exts = _suffixes(tuple(extensions))
-    image_uses = site.image_uses
-    found: list[str] = []
-    for link in site.outlinks.get(page.id, ()):
-        if link.tag not in ("a", "area", "img", "iframe"):
-            continue
-        if link.tag == "img" and image_uses[link.target] > 2:
-            continue     # logos and template images
-        url = site.urls[link.target][0]
-        target = site.pages.get(link.target)
-        ctype = media_type(target.record.content_type) if target is not None else ""
-        if _path_ends(url, exts) or (ctype or "").startswith(_ATTACHMENT_TYPES):
-            found.append(url)
-    return sorted(set(found))
+    return site.fact(("attachments", exts), lambda: _attachments_by_page(site, exts)).get(page.id, [])
+
+
+def _attachments_by_page(site: Site, exts: tuple[str, ...]) -> dict[int, list[str]]:
+    """Page id -> the attachments it links, sorted, for every page that links one. An attachment: a URL whose
+    path ends with one of ``exts``, or a fetched target whose content type is a document or an image; linked
+    by <a>, <area>, <iframe>, or by <img> when the image is used on at most two pages (not a logo). One
+    vectorised pass over the link table (a loop over every link of every page took 6 s at 20,000 pages)."""
+    links = site.links
+    bound = links.id_bound()
+    is_file = np.zeros(bound, dtype=bool)
+    for uid in site.urls:
+        if uid < bound and url_path(site.urls.url(uid)).lower().endswith(exts):
+            is_file[uid] = True
+    for uid, target in site.pages.items():
+        if uid < bound and (target.record.content_type or "").lstrip().lower().startswith(_ATTACHMENT_TYPES):
+            is_file[uid] = True
+    shared_image = np.zeros(bound, dtype=bool)
+    shared_image[[uid for uid, uses in site.image_uses.items() if uses > 2 and uid < bound]] = True
+    found: dict[int, set[int]] = {}
+    for tags, keep in ((("a", "area", "iframe"), is_file), (("img",), is_file & ~shared_image)):
+        for sources, targets in links.edge_slices(tags):
+            mask = keep[targets]
+            for source, target in zip(sources[mask].tolist(), targets[mask].tolist(), strict=True):
+                found.setdefault(source, set()).add(target)
+    return {source: sorted(site.urls.url(t) for t in targets) for source, targets in found.items()}
 
 
 @lru_cache(maxsize=64)
@@ -334,9 +348,17 @@ def _suffixes(extensions: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("." + e.lower().lstrip(".") for e in extensions)
 
 
-@lru_cache(maxsize=8192)        # the same targets (navigation) are linked from every page
-def _path_ends(url: str, exts: tuple[str, ...]) -> bool:
-    return urlsplit(url).path.lower().endswith(exts)
+def url_path(url: str) -> str:
+    """urlsplit(url).path of an absolute URL, without parsing the rest (called for every link of every page)."""
+    scheme = url.find("://")
+    start = scheme + 3 if scheme >= 0 else 0
+    end = len(url)
+    for mark in "?#":
+        at = url.find(mark, start)
+        if 0 <= at < end:
+            end = at
+    slash = url.find("/", start, end)
+    return url[slash:end] if slash >= 0 else ""
 
 
 def guide_text(site: Site, page: Page) -> str:
@@ -348,7 +370,7 @@ def guide_text(site: Site, page: Page) -> str:
     own = set(main)
     site_wide = site.home_blocks
     labels = [b for b in (page.artifacts.blocks if page.artifacts else []) if b not in own and (
-        len(b) <= 12 or (b not in site_wide and guide_elements(b)))]
+        len(b) <= 12 or (b not in site_wide and has_guide_element(b)))]
     return "\n".join([*main, *labels])
 
 
