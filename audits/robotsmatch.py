@@ -18,7 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 from protego import Protego
 
-from audits.robotstxt import TYPOS, _truncate, decode
+from audits.robotstxt import TYPOS
+from crawler.robots import decode, truncate
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PROBE_AGENT = "govseo-probe"
@@ -56,7 +57,7 @@ class BlockingRules:
         self.names: dict[str, str] = {}                         # agent (lower) -> as written
         agents: list[str] = []
         in_rules = False
-        for number, raw in enumerate(_LINE_BREAK.split(decode(_truncate(body))), start=1):
+        for number, raw in enumerate(_LINE_BREAK.split(decode(truncate(body))), start=1):
             parsed = _directive(raw)
             if parsed is None:
                 continue

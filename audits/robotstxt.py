@@ -17,9 +17,10 @@ and ``Allow`` wins ties. Where protego departs from RFC 9309 / Google's referenc
 * protego tolerates typos (``Dissallow``, ``User agent``) and missing colons (``Disallow /x``) the way
   Google does. ``validate`` still reports them, since other engines may not be as lenient.
 
-Decoding: UTF-8, one leading BOM removed, invalid bytes replaced. Google reads robots.txt only as
-UTF-8 and ignores content past 500 KiB; ``evaluate`` does the same for every engine (the cut is made
-at the last line break before the limit, so no half rule is read).
+Decoding (crawler/robots.py, the crawl's own reading, so the crawl and the audit agree on the same bytes):
+UTF-8, one leading BOM removed, invalid bytes replaced. Google reads robots.txt only as UTF-8 and ignores
+content past 500 KiB; ``evaluate`` does the same for every engine (the cut is made at the last line break
+before the limit, so no half rule is read).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from crawler import robots
+from crawler.robots import decode
+
 ENGINES = {"Baiduspider": "百度", "Googlebot": "谷歌", "360Spider": "360搜索", "Sogou web spider": "搜狗"}
 
-MAX_BYTES = 500 * 1024            # Google: content after 500 KiB is ignored
+MAX_BYTES = robots.MAX_BYTES      # Google: content after 500 KiB is ignored
 MAX_LINE_ISSUES = 100             # per-line issues reported at most (a 10,000-line mistake is one story)
 PROBE_ORIGIN = "http://robots.invalid"
 
@@ -64,23 +68,10 @@ class RobotsIssue:
 
 
 # ---------------------------------------------------------------------------- decoding and verdicts
-def decode(body: bytes) -> str:
-    """UTF-8 text of a robots.txt: invalid bytes replaced, one leading BOM removed."""
-    text = body.decode("utf-8", errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def _truncate(body: bytes) -> bytes:
-    if len(body) <= MAX_BYTES:
-        return body
-    head = body[:MAX_BYTES]
-    cut = max(head.rfind(b"\n"), head.rfind(b"\r"))
-    return head[:cut + 1] if cut >= 0 else head
-
-
 def parse(body: bytes) -> Protego:
-    """The protego parser for ``body`` as Google reads it (UTF-8, first 500 KiB)."""
-    return Protego.parse(decode(_truncate(body)))
+    """The protego parser for ``body`` as Google reads it (UTF-8, first 500 KiB): crawler/robots.py, the
+    crawl's own reading."""
+    return robots.parse(body)
 
 
 def evaluate(body: bytes, url: str, agent: str) -> bool:
@@ -208,7 +199,7 @@ def validate(body: bytes, status: int | None, content_type: str | None) -> list[
             return issues
     in_group = False
     line_issues = 0
-    for line_no, raw in enumerate(_LINE_BREAK.split(decode(_truncate(body))), start=1):
+    for line_no, raw in enumerate(_LINE_BREAK.split(decode(robots.truncate(body))), start=1):
         issue, directive = _check_line(raw, line_no, in_group)
         if directive == "user-agent":
             in_group = True
@@ -238,7 +229,7 @@ def baidu_notes(body: bytes) -> list[RobotsIssue]:
     groups: list[list[str]] = []          # user-agent names of each group, in order
     rules_in: set[int] = set()            # indexes of groups holding allow/disallow rules
     prev_agent = False
-    for line_no, raw in enumerate(_LINE_BREAK.split(decode(_truncate(body))), start=1):
+    for line_no, raw in enumerate(_LINE_BREAK.split(decode(robots.truncate(body))), start=1):
         line = raw.split("#", 1)[0].strip()
         if ":" not in line:
             continue

@@ -25,13 +25,13 @@ from audits.graph import Runs, link_scores
 from audits.links import CLICK_TAGS, LinkTable, Outlinks
 from audits.pagetype import ITEM_DATE, classify_both
 from audits.rendered import RenderedViews, RenderInfo, main_blocks, script_only_targets, script_template
-from audits.robotstxt import parse as parse_robots
 from audits.shelf import PageShelf, Parsed, Where, main_mask, segment
 from audits.text.keywords import KeyTerms
 from audits.text.template import TemplateDetector
 from audits.text.tokenizer import Tokenizer, get_tokenizer
 from audits.urltable import IdNames, IdSet, IdValues, UrlTable
 from crawler.response import media_type
+from crawler.robots import rules_of
 from crawler.settings import HTML_TYPES
 from crawler.store import CrawlStore, FetchRecord
 from crawler.urls import BadURL, Scope, normalize, origin
@@ -491,12 +491,7 @@ def _list_item(anchor: str, line: str) -> bool:
 
 
 def _parse_robots(row: dict[str, Any]) -> Protego | None:
-    if row["status"] is None or row["status"] >= 400 or not row["body"]:
-        return None
-    try:
-        return parse_robots(row["body"])
-    except Exception:  # protego is lenient; hostile bytes still must not end the audit
-        return None
+    return rules_of(row["status"], row["body"])     # as the crawl read them (crawler/robots.py)
 
 
 def compute_depths(site: Site) -> dict[int, int]:

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 from crawler.engines import EngineViews
 from crawler.render_hook import RenderHook
 from crawler.response import media_type, summarise
+from crawler.robots import rules_of
 from crawler.settings import TEXT_TYPES, CrawlOptions
 from crawler.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
 from crawler.store import CrawlStore
@@ -33,7 +34,8 @@ MAX_SITEMAPS = 1000
 FEED_MIN = 64               # page requests kept inside Scrapy at least (4x the concurrency when more)
 _ERROR_STATUSES = list(range(400, 600))
 # A robots.txt past this is refused as too-large (robots-txt-missing reports it) rather than read whole: engines
-# read its first 500 KiB (Google; RFC 9309 asks for at least 500 KiB), and the crawl store keeps what is fetched.
+# read its first 500 KiB (crawler/robots.py MAX_BYTES, as Google; RFC 9309 asks for at least 500 KiB), and the
+# crawl store keeps what is fetched.
 ROBOTS_MAXSIZE = 16 * 1024 * 1024
 
 
@@ -262,15 +264,7 @@ class PortalSpider(scrapy.Spider):
 
     @staticmethod
     def _parse_robots(status: int | None, body: bytes) -> Protego | None:
-        # RFC 9309: 4xx means no rules. For 5xx/unreachable the RFC says "disallow all"; an audit crawl
-        # goes on instead and the robots-txt-missing rule reports the outage as an error.
-        if status is None or status >= 400 or not body:
-            return None
-        try:
-            text = body[:512 * 1024].decode("utf-8", errors="replace")   # Google reads 500 KiB of UTF-8
-            return Protego.parse(text.removeprefix("\ufeff"))
-        except Exception:  # protego is lenient, but hostile bytes must never end the crawl
-            return None
+        return rules_of(status, body)       # the audit reads the stored bytes the same way (crawler/robots.py)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         url_origin = response.meta["origin"]

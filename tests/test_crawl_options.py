@@ -113,3 +113,31 @@ def test_a_big_sitemap_is_crawled_through_a_bounded_frontier(tmp_path):
     finally:
         conn.close()
     assert 1 <= peak <= 64, peak
+
+
+def test_the_crawl_and_the_audit_read_a_600_kb_robots_txt_alike(tmp_path):
+    """One reading (crawler/robots.py): rules within the first 500 KiB hold, a rule the cut splits and rules
+    after it do not, for the crawl's frontier and for the audit's robots-blocked alike."""
+    from audits.engine import audit_store
+    from crawler.robots import MAX_BYTES
+    from govseo.config import Config
+
+    head = b"User-agent: *\nDisallow: /early/\n"
+    filler = b"# " + b"x" * 97 + b"\n"                          # 100-byte comment lines
+    body = head + filler * ((MAX_BYTES - len(head)) // 100 - 1)
+    body += b"Disallow: /straddle/" + b"x" * (MAX_BYTES - len(body)) + b"/\n"   # cut in the middle
+    body += b"Disallow: /late/\n" + filler * 1000                              # ~600 KB in all
+    assert len(body) > 600_000 and body.index(b"Disallow: /late/") < 512 * 1024   # a 512 KiB cut would read it
+    routes = {"/robots.txt": (200, [("Content-Type", "text/plain")], body),
+              "/": '<html><title>首页</title><a href="/early/a">a</a><a href="/straddle/b">b</a>'
+                   '<a href="/late/c">c</a></html>',
+              "/early/a": "<html><title>a</title></html>", "/straddle/b": "<html><title>b</title></html>",
+              "/late/c": "<html><title>c</title></html>"}
+    db = tmp_path / "crawl.sqlite"
+    with serve_routes(routes) as base:
+        govseo("crawl", base, "--db", str(db), "--quiet")
+    crawl = states(db)
+    assert crawl["early/a"] == "blocked" and "straddle/b" in fetched(db) and "late/c" in fetched(db)
+    result = audit_store(db, Config())
+    blocked = {f["url"].split("/", 3)[3] for f in result["findings"] if f["rule"] == "robots-blocked"}
+    assert blocked == {"early/a"}
