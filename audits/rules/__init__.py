@@ -5,8 +5,8 @@ from __future__ import annotations
 from audits.model import Rule
 from audits.rules import (
     broken_link,
+    declarations,
     description,
-    description_extra,
     engine_blocked,
     findability,
     gov,
@@ -17,7 +17,7 @@ from audits.rules import (
     keywords,
     links_images,
     noindex,
-    page_meta,
+    publish_date,
     redirect_chain,
     rendering,
     robots_blocked,
@@ -25,9 +25,10 @@ from audits.rules import (
     robots_txt,
     sitemap,
     structure,
+    structured_data,
     thin_dup,
     title,
-    title_extra,
+    title_wording,
     url_rules,
 )
 
@@ -44,9 +45,9 @@ service-guide-incomplete service-hard-to-find service-vocabulary-gap service-sea
 
 _ALL = [
     http_error.RULE, broken_link.RULE, redirect_chain.RULE, robots_blocked.RULE, noindex.RULE,
-    *rendering.RULES, js_only_link.RULE, js_changed_meta.RULE, engine_blocked.RULE, page_meta.CHARSET, *title.RULES, *title_extra.RULES, *keywords.RULES,
-    description.RULE, *description_extra.RULES, h1.RULE, *thin_dup.RULES, *links_images.RULES,
-    *url_rules.RULES, *page_meta.RULES, robots_txt.RULE, sitemap.RULE, *robots_sitemaps.RULES,
+    *rendering.RULES, js_only_link.RULE, js_changed_meta.RULE, engine_blocked.RULE, *title.RULES, *title_wording.RULES, *keywords.RULES,
+    *description.RULES, h1.RULE, *thin_dup.RULES, *links_images.RULES,
+    *url_rules.RULES, *declarations.RULES, publish_date.DATE, structured_data.JSONLD, robots_txt.RULE, sitemap.RULE, *robots_sitemaps.RULES,
     *structure.RULES, *gov.RULES, *findability.RULES,
 ]
 ALL_RULES: list[Rule] = sorted(_ALL, key=lambda rule: CATALOGUE_ORDER.index(rule.id))

@@ -1,5 +1,5 @@
 """How a page delivers its content to a crawler: meta-refresh, canonical-problem, js-dependent-content,
-frame-content and attachment-only (charset-mismatch lives with the other declarations in page_meta)."""
+frame-content and attachment-only (charset-mismatch lives with the other declarations in declarations.py)."""
 
 from __future__ import annotations
 

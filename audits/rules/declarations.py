@@ -1,15 +1,13 @@
-"""Page-level declarations: mobile-missing, lang-missing, publish-date-missing, structured-data-invalid and
-charset-mismatch."""
+"""What a page declares about itself: mobile-missing (viewport), lang-missing and charset-mismatch."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from audits.model import Finding, Rule, Text
-from audits.site import Page, Site
+from audits.site import Site
 from crawler.decode import charset_problems
 
 _MOBILE_TAGS = ("mobile-agent", "applicable-device")
@@ -74,110 +72,6 @@ LANG = Rule(
 )
 
 
-# ---------------------------------------------------------------- publish-date-missing
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?tiembre|octubre|noviembre|diciembre)"
-_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-                   # English and Spanish sites: February 14, 2023 / 14 February 2023 / 14 de febrero de 2023
-                   rf"|\b{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
-                   rf"|\b\d{{1,2}}\s+de\s+{_MES}\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b", re.I)
-# A dated line labelled as the page's own date counts even when the template detector took it for boilerplate
-# (one source's "发布时间：…  来源：…" line looks alike on many pages once digits are normalised).
-_LABELLED = re.compile(r"(发布|发文|成文|印发|公开|发表)(时间|日期)|日期\s*[:：]"
-                       r"|\b(?:last\s+)?(?:updated|modified|reviewed|published|posted)\b|actualizad[oa]|actualización"
-                       r"|publicad[oa]", re.I)
-
-
-def shows_date(site: Site, page: Page, meta_names: list[str]) -> bool:
-    art = page.artifacts
-    if art is None:
-        return False
-    if any((art.meta_value(name) or "").strip() for name in meta_names):
-        return True
-    if _DATE.search(site.main_text(page)):
-        return True
-    return any(_LABELLED.search(block) and _DATE.search(block) for block in art.blocks)
-
-
-def check_date(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.html_pages():
-        kind = site.kind(page)
-        if kind in ("article", "service") and not shows_date(site, page, list(params["meta_names"])):
-            yield Finding(DATE.id, page.url,
-                          Text("页面既没有显示发布日期，也没有 PubDate 标签", "no visible date and no PubDate meta"),
-                          {"kind": kind})
-
-
-DATE = Rule(
-    id="publish-date-missing", category="content", severity="notice", scope="page",
-    title=Text("文章和办事指南显示发布日期", "Articles and guides show a date"),
-    failure=Text("页面没有发布或更新日期", "Page shows no publish or update date"),
-    why=Text("百度把发布时间作为时效性排序因素并在结果中显示日期；群众也需要据此判断政策和办事指南是否仍然有效。"
-             "检查指标要求信息标注发布时间。",
-             "Baidu uses the publish date for freshness and shows it in results; citizens need it to judge "
-             "whether a policy or guide is current. Inspection rules require it."),
-    fix=Text("在正文标题下显示“发布时间：2026-11-03”，并在 <head> 中输出 <meta name=\"PubDate\" content=\"2026-11-03 09:30\">；"
-             "办事指南更新后同步更新日期。",
-             "Show 发布时间：2026-11-03 under the headline and emit <meta name=\"PubDate\" content=\"2026-11-03 "
-             "09:30\">; update the date when a guide changes."),
-    source="BD 时间因子, CHK", check=check_date,
-    params={"meta_names": ["PubDate", "publishdate", "firstpublishedtime", "lastmodifiedtime", "publish_date",
-                           "article:published_time"]}, local=True,
-)
-
-
-# ---------------------------------------------------------------- structured-data-invalid
-_WRAPPER = re.compile(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$")
-
-
-def jsonld_problems(raw: str) -> list[str]:
-    text = _WRAPPER.sub("", raw).strip()
-    if not text:
-        return ["empty JSON-LD block"]
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        return [f"not valid JSON: {exc}"[:160]]
-    items = data if isinstance(data, list) else [data]
-    problems = []
-    for item in items:
-        if not isinstance(item, dict):
-            problems.append("an entry is not an object")
-            continue
-        graph = item.get("@graph")
-        nodes = graph if isinstance(graph, list) else [item]
-        for node in nodes:
-            if not isinstance(node, dict):
-                problems.append("a @graph entry is not an object")
-            elif not node.get("@type"):
-                problems.append("an object has no @type")
-    return problems
-
-
-def check_jsonld(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
-    for page in site.html_pages():
-        found = [{"block": i + 1, "problem": p} for i, raw in enumerate(page.artifacts.json_ld if page.artifacts else [])
-                 for p in jsonld_problems(raw)]
-        if found:
-            yield Finding(JSONLD.id, page.url,
-                          Text(f"结构化数据（JSON-LD）有 {len(found)} 处错误：{found[0]['problem']}",
-                               f"{len(found)} JSON-LD problem(s): {found[0]['problem']}"), {"problems": found[:10]})
-
-
-JSONLD = Rule(
-    id="structured-data-invalid", category="content", severity="warning", scope="page",
-    title=Text("结构化数据有效", "Structured data is valid"),
-    failure=Text("结构化数据（JSON-LD）无效", "Invalid JSON-LD structured data"),
-    why=Text("搜索引擎只使用能解析且标明类型（@type）的结构化数据；格式错误的 JSON-LD 会被整体忽略，页面得不到富摘要展示。",
-             "Engines only use structured data that parses and names its @type; broken JSON-LD is ignored "
-             "entirely and the page gets no rich result."),
-    fix=Text("用谷歌富媒体搜索结果测试或 schema.org 校验工具检查 JSON-LD，修正语法错误，并为每个对象填写 @type（如 GovernmentService、NewsArticle）。",
-             "Validate the JSON-LD (Rich Results Test, schema.org validator), fix syntax errors and give every "
-             "object an @type such as GovernmentService or NewsArticle."),
-    source="G", check=check_jsonld, local=True,
-)
-
 # ---------------------------------------------------------------- charset-mismatch
 _META_CHARSET = re.compile(r"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
@@ -224,4 +118,6 @@ CHARSET = Rule(
 )
 
 # CHARSET is registered apart, after the indexability rules of rendering.py (catalogue order).
-RULES = [MOBILE, LANG, DATE, JSONLD]
+
+
+RULES = [MOBILE, LANG, CHARSET]
