@@ -5,16 +5,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from audits.model import Finding, Rule, Text
 from audits.site import Site
 
 LINK_TAGS = frozenset({"a", "area", "iframe", "frame", "img"})
 
 
+def linking_errors(site: Site) -> set[int]:
+    """Ids of the pages with a LINK_TAGS link to a crawled URL that answers an error: one vectorised pass over
+    the link table, so the check looks at the links of these pages only."""
+    links = site.links
+    bound = links.id_bound()
+    is_error = np.zeros(bound, dtype=bool)
+    errors = [uid for uid, page in site.pages.items() if uid < bound and page.is_error]
+    is_error[errors] = True
+    found: set[int] = set()
+    for sources, targets in links.edge_slices(LINK_TAGS):
+        found.update(np.unique(sources[is_error[targets]]).tolist())
+    return found
+
+
 def check(site: Site, params: dict[str, Any]) -> Iterator[Finding]:
     limit = int(params["max_evidence"])
+    sources = site.fact("broken-link sources", lambda: linking_errors(site))
     for page in site.all_pages():
-        if page.artifacts is None:
+        if page.id not in sources or page.artifacts is None:
             continue
         broken: dict[int, dict[str, Any]] = {}
         for link in site.outlinks.get(page.id, ()):

@@ -16,6 +16,8 @@ _DATE = re.compile(r"(?:19|20)\d{2}\s*(?:(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\
                    # English and Spanish sites: February 14, 2023 / 14 February 2023 / 14 de febrero de 2023
                    rf"|\b{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
                    rf"|\b\d{{1,2}}\s+de\s+{_MES}\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b", re.I)
+# Every form of _DATE holds a year: text without one needs no search with the slower pattern.
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 # A dated line labelled as the page's own date counts even when the template detector took it for boilerplate
 # (one source's "发布时间：…  来源：…" line looks alike on many pages once digits are normalised).
 _LABELLED = re.compile(r"(发布|发文|成文|印发|公开|发表)(时间|日期)|日期\s*[:：]"
@@ -29,8 +31,12 @@ def shows_date(site: Site, page: Page, meta_names: list[str]) -> bool:
         return False
     if any((art.meta_value(name) or "").strip() for name in meta_names):
         return True
-    if _DATE.search(site.main_text(page)):
+    main = site.main_text(page)
+    if _YEAR.search(main) and _DATE.search(main):
         return True
+    text = "\n".join(art.blocks)
+    if not (_YEAR.search(text) and _LABELLED.search(text)):
+        return False        # no block can be a labelled date line (two searches instead of two a block)
     return any(_LABELLED.search(block) and _DATE.search(block) for block in art.blocks)
 
 
