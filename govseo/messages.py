@@ -88,6 +88,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "baseline_refused": ("拒绝更新基线：有 {n} 项退步，基线未改动（确需接受请加 --allow-regression）：{path}",
                          "baseline not updated: {n} regressions, the baseline is untouched "
                          "(add --allow-regression to accept them): {path}"),
+    # govseo batch
+    "sites_unreadable": ("无法读取站点列表：{path}（{error}）", "cannot read the site list: {path} ({error})"),
+    "sites_line": ("{path} 第 {line} 行：{detail}", "{path} line {line}: {detail}"),
+    "sites_encoding": ("不是 UTF-8 编码（请另存为 UTF-8）", "not UTF-8 (save the file as UTF-8)"),
+    "sites_header": ("表头应为 url,name,group（name、group 可省略）", "the header must be url,name,group "
+                     "(name and group may be left out)"),
+    "sites_cells": ("有 {n} 列，表头只有 {m} 列（含逗号的名称请加英文双引号）",
+                    "{n} cells but the header has {m} (quote a name that contains a comma)"),
+    "sites_no_url": ("网址为空", "the url is empty"),
+    "sites_duplicate": ("网址重复：{url}（与第 {first} 行相同）", "duplicate URL: {url} (same as line {first})"),
+    "sites_csv": ("CSV 格式错误：{error}", "malformed CSV: {error}"),
+    "sites_empty": ("{path} 中没有站点", "{path} lists no site"),
+    "config_batch": ("配置文件 {path} 中 [batch] 的设置无效：{detail}", "{path}: [batch]: {detail}"),
+    "batch_unreachable": ("站点无法访问", "site unreachable"),
+    "batch_robots_5xx": ("robots.txt 无法获取（{what}），搜索引擎会暂停抓取全站",
+                         "robots.txt unavailable ({what}): engines stop crawling the site"),
+    "batch_no_pages": ("没有抓取到任何网页", "no page was fetched"),
+    "batch_failed": ("审计出错：{error}", "the audit failed: {error}"),
+    "batch_progress": ("站点 {done}/{total} 完成，{pages} 个网址（{rate:.1f} 个/秒）；正在运行：{running}",
+                       "sites {done}/{total} done, {pages} URLs ({rate:.1f}/s); running: {running}"),
+    "batch_site_done": ("[{done}/{total}] {folder}：{verdict}", "[{done}/{total}] {folder}: {verdict}"),
+    "batch_site_skipped": ("[{done}/{total}] {folder}：已有结果，跳过", "[{done}/{total}] {folder}: already done, skipped"),
+    "batch_done": ("批量审计完成：{total} 个站点（{ok} 个有得分，{unreachable} 个无法访问，{failed} 个出错）→ {path}",
+                   "batch done: {total} sites ({ok} scored, {unreachable} unreachable, {failed} failed) → {path}"),
+    "batch_interrupted": ("已中断；已完成的站点都已保存，再次运行同一命令可继续",
+                          "interrupted; finished sites are kept, run the same command again to continue"),
+    "batch_check_header": ("govseo check（批量）：{status}（{sites} 个站点，退步 {worse} 个，新增 {added} 个，缺少 {missing} 个）",
+                           "govseo check (batch): {status} ({sites} sites, {worse} regressed, {added} new, "
+                           "{missing} missing)"),
+    "batch_check_worse": ("[退步] {folder}：{detail}", "[REGRESSED] {folder}: {detail}"),
+    "batch_check_new": ("[新增] {folder}：基线中没有该站点", "[NEW] {folder}: not in the baseline"),
+    "batch_check_missing": ("[缺少] {folder}：本次没有该站点的结果", "[MISSING] {folder}: no result this time"),
+    "batch_check_unreachable": ("[无法访问] {folder}：{reason}", "[UNREACHABLE] {folder}: {reason}"),
+    "batch_check_not_batch": ("不是批量审计的输出目录（缺少 verdict.json）：{path}",
+                              "not a batch output directory (no verdict.json): {path}"),
 }
 
 
