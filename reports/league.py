@@ -21,8 +21,8 @@ from typing import Any
 from govseo.fileio import atomic_open
 from reports.csvout import neutralise
 from reports.fixes import gates_of
+from reports.i18n import CATEGORIES, normalise_lang
 from reports.i18n import labels as report_labels
-from reports.i18n import normalise_lang
 from reports.league_labels import LEAGUE_LABELS
 from reports.values import HARD_BELOW, dict_of, grade, int_of, rows, score_of, text
 
@@ -160,6 +160,9 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
             "pages": int_of(verdict.get("pages")) or 0, "services": int_of(verdict.get("services")) or 0,
             "hard": int_of(verdict.get("hard_services")) or 0, "errors": int_of(verdict.get("errors")) or 0,
             "vetoes": [t["league_vetoes"][v] for v in vetoes],
+            "categories": [{"score": value, "grade": grade(value)} for value in
+                           (score_of(dict_of(verdict.get("categories")).get(k)) if score is not None else None
+                            for k in CATEGORIES)],
         })
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in table:
@@ -175,6 +178,7 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
     from govseo import __version__
 
     return {"lang": lang, "t": t, "rows": table, "groups": group_rows, "tool_version": __version__,
+            "category_labels": [t["categories"][k] for k in CATEGORIES],
             "group_names": [g["key"] for g in group_rows]}
 
 
