@@ -80,9 +80,11 @@ def _served(*sites: Site) -> Iterator[list[str]]:
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, Any]]:
     found = {"a": Site("甲市人民政府", 5), "b": Site("乙县人民政府", 4), "c": Site("丙区人民政府", 6),
-             "d": Site("丁乡人民政府", 2, status={"/robots.txt": 503}), "e": Site("戊村", 2, status={"/": 500})}
+             "d": Site("丁乡人民政府", 2, status={"/robots.txt": 503}), "e": Site("戊村", 2, status={"/": 500}),
+             "f": Site("己街道", 2)}
+    found["f"].pages["/robots.txt"] = "User-agent: *\nDisallow: /\n"
     with _served(*found.values()) as urls:
-        found["urls"] = dict(zip("abcde", urls, strict=True))
+        found["urls"] = dict(zip("abcdef", urls, strict=True))
         found["dead"] = f"http://127.0.0.1:{_dead_port()}/"
         yield found
 
@@ -103,14 +105,14 @@ def first_batch(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory)
     csv_path = _sites_csv(work / "SITES.csv", [(urls["a"], "甲市", "宜春市"), (urls["b"], "乙县", "宜春市"),
                                                (urls["c"], "=cmd|' /C calc'!A0", "萍乡市"),
                                                (sites["dead"], "死站", "萍乡市"), (urls["d"], "丁乡", ""),
-                                               (urls["e"], "戊村", "")])
+                                               (urls["e"], "戊村", ""), (urls["f"], "己街道", "")])
     toml = work / "govseo.toml"
     toml.write_text('[batch.groups."萍乡市"]\nmax_pages = 3\n', encoding="utf-8")
     out = work / "out"
     proc = govseo("batch", str(csv_path), "--out", str(out), "--parallel", "2", "--max-pages", "30",
                   "--timeout", "5", "--config", str(toml), check=False)
     return {"out": out, "csv": csv_path, "toml": toml, "proc": proc,
-            "totals": {k: sites[k].total() for k in "abcde"}}
+            "totals": {k: sites[k].total() for k in "abcdef"}}
 
 
 def _verdict(out: Path, url: str) -> dict[str, Any]:
@@ -140,7 +142,11 @@ def test_every_site_gets_a_verdict(sites: dict[str, Any], first_batch: dict[str,
     home = _verdict(out, urls["e"])                 # answers, with an error: scored, and flagged
     assert home["status"] == "ok" and isinstance(home["score"], int) and home["vetoes"] == ["home_error"]
     assert _verdict(out, urls["a"])["vetoes"] == []
-    assert "6/6" in proc.stderr and "站点无法访问" in proc.stderr
+    blocked = _verdict(out, urls["f"])              # robots.txt keeps every crawler out: no crawl, no score
+    assert blocked["status"] == "unreachable" and blocked["score"] is None and blocked["vetoes"] == ["robots_blocked"]
+    assert blocked["reason"].startswith("robots.txt 禁止抓取首页")
+    assert sites["f"].own()["/"] == 0
+    assert "7/7" in proc.stderr and "站点无法访问" in proc.stderr
     assert "league.csv" in proc.stdout
 
 
@@ -149,7 +155,7 @@ def test_league_csv_and_page(sites: dict[str, Any], first_batch: dict[str, Any])
     raw = (out / "league.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {r["url"] for r in rows[-2:]} == {sites["dead"], urls["d"]}
+    assert {r["url"] for r in rows[-3:]} == {sites["dead"], urls["d"], urls["f"]}
     scores = [int(r["score"]) for r in rows[:4]]
     assert scores == sorted(scores, reverse=True)
     by_url = {r["url"]: r for r in rows}
@@ -163,16 +169,17 @@ def test_league_csv_and_page(sites: dict[str, Any], first_batch: dict[str, Any])
     assert "宜春市" in index and "萍乡市" in index and "Content-Security-Policy" in index
     assert "首页返回错误" in index and "robots.txt 无法获取" in index
     assert by_url[urls["e"]]["verdict"] == "已审计；首页返回错误"
+    assert by_url[urls["f"]]["verdict"].startswith("站点无法访问；robots.txt 屏蔽百度蜘蛛（robots.txt 禁止抓取首页")
 
 
 def test_second_run_fetches_nothing(sites: dict[str, Any], first_batch: dict[str, Any]) -> None:
-    before = {k: sites[k].total() for k in "abcde"}
+    before = {k: sites[k].total() for k in "abcdef"}
     assert before == first_batch["totals"]
     stamp = (first_batch["out"] / "index.html").stat().st_mtime_ns
     proc = govseo("batch", str(first_batch["csv"]), "--out", str(first_batch["out"]), "--parallel", "2",
                   "--max-pages", "30", "--timeout", "5", "--config", str(first_batch["toml"]))
-    assert {k: sites[k].total() for k in "abcde"} == before
-    assert proc.stderr.count("已有结果，跳过") == 6
+    assert {k: sites[k].total() for k in "abcdef"} == before
+    assert proc.stderr.count("已有结果，跳过") == 7
     assert (first_batch["out"] / "index.html").stat().st_mtime_ns != stamp        # the league is rebuilt
     assert _verdict(first_batch["out"], sites["dead"])["status"] == "unreachable"
 
@@ -275,11 +282,11 @@ def test_check_batch_against_an_older_batch(sites: dict[str, Any], first_batch: 
     proc = govseo("check", str(new), "--baseline", str(old), check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    assert "未通过" in lines[0] and "退步 1 个" in lines[0] and "缺少 4 个" in lines[0]
+    assert "未通过" in lines[0] and "退步 1 个" in lines[0] and "缺少 5 个" in lines[0]
     assert any(line.startswith(f"[退步] {site_folder(urls['b'])}") for line in lines)
     assert not any(line.startswith(f"[退步] {site_folder(urls['a'])}") for line in lines)
     assert any("noindex" in line for line in lines)
-    assert sum(line.startswith("[缺少]") for line in lines) == 4
+    assert sum(line.startswith("[缺少]") for line in lines) == 5
 
     english = govseo("check", str(old), "--baseline", str(new), "--lang", "en", check=False)
     assert english.returncode == 0, english.stdout
