@@ -50,10 +50,11 @@ def cmd_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
         outcome = run_local(specs, str(out), argv, parallel=parallel, refresh=args.refresh, lang=lang,
                             quiet=args.quiet)
         interrupted = outcome.interrupted
-    paths = write_league(out, lang)
+    folders = {spec.folder for spec in specs}
+    paths = write_league(out, lang, folders)
     from reports.league import read_verdicts
 
-    verdicts = read_verdicts(out)
+    verdicts = read_verdicts(out, folders)
     counts = {s: sum(v.get("status") == s for v in verdicts) for s in ("ok", "unreachable", "failed")}
     if interrupted:
         print(f"govseo: {message('batch_interrupted', lang)}", file=sys.stderr)
