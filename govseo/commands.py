@@ -20,6 +20,14 @@ class UsageError(Exception):
     """Bad usage or unusable input: reported as one line, exit 2."""
 
 
+class Unreachable(UsageError):
+    """The start URL never answered (DNS, refused, TLS, timeout, robots): ``reason`` names why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(text)
+        self.reason = reason
+
+
 def resolve_lang(args: argparse.Namespace) -> str:
     return args.lang or os.environ.get("GOVSEO_LANG", "zh")
 
@@ -83,18 +91,19 @@ def _check_render(lang: str) -> None:
         raise UsageError(message("playwright_missing", lang))
 
 
-def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: Any = None) -> None:
+def _do_crawl(opts: Any, db: Path, lang: str, feed: Any = None, *, resume: bool = False,
+              quiet: bool = False) -> None:
     """Crawl into ``db``. With a ``feed`` (audits.feed.FeedProcess), the crawl runs in a child process
     and the feed parses the pages beside it, in another, as they are committed."""
     from crawler.background import BackgroundCrawl, ProgressPrinter
     from crawler.runner import CrawlError, run_crawl
 
-    progress = ProgressPrinter(None if getattr(args, "quiet", False) else message("progress", lang, n="{n}"))
+    progress = ProgressPrinter(None if quiet else message("progress", lang, n="{n}"))
     try:
         if feed is None:
-            summary = run_crawl(opts, db, resume=args.resume, progress=progress)
+            summary = run_crawl(opts, db, resume=resume, progress=progress)
         else:
-            crawl = BackgroundCrawl(opts, db, resume=args.resume, progress=progress)
+            crawl = BackgroundCrawl(opts, db, resume=resume, progress=progress)
             crawl.start()
             feed.start()
             try:
@@ -108,8 +117,8 @@ def _do_crawl(args: argparse.Namespace, opts: Any, db: Path, lang: str, feed: An
     except CrawlError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc
     if not summary.start_ok:
-        raise UsageError(message("start_unreachable", lang, url=opts.start_urls[0],
-                                 error=_start_error(db, opts.start_urls[0], lang)))
+        reason = _start_error(db, opts.start_urls[0], lang)
+        raise Unreachable(message("start_unreachable", lang, url=opts.start_urls[0], error=reason), reason)
     key = "crawl_done" if summary.finished else "crawl_partial"
     print(message(key, lang, pages=summary.pages, now=summary.fetched_now, db=db), file=sys.stderr)
     if not summary.finished:
@@ -201,8 +210,21 @@ _EARLY_TOKENIZER_PAGES = 20_000
 def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     opts = _crawl_opts(args, [args.url], config, lang)
     out = _out_dir(args.out, lang)
+    result, paths = run_site_dir(opts, out, config, lang, resume=args.resume, quiet=args.quiet)
+    print(_summary(result, lang))
+    for path in paths:
+        print(message("wrote", lang, path=path))
+    return 0
+
+
+def run_site_dir(opts: Any, out: Path, config: Config, lang: str, *, resume: bool = False,
+                 quiet: bool = False) -> tuple[dict[str, Any], list[Path]]:
+    """``govseo run``'s work for one site into ``out`` (which exists): crawl with the page feed beside it,
+    audit, result.json, reports. Returns the result and the paths written (result.json first). Raises
+    Unreachable when the start URL never answered, KeyboardInterrupt when the crawl was interrupted
+    (the store keeps what was fetched: ``resume`` continues it). Also used by ``govseo batch``."""
     db = out / "crawl.sqlite"
-    if not args.resume:   # a new run replaces the previous crawl in this directory
+    if not resume:   # a new run replaces the previous crawl in this directory
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     from audits.feed import FeedProcess
@@ -213,7 +235,7 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     # three processes hold memory (measured at 100,000 pages: 507 MB together with it, 443 MB without).
     feed = FeedProcess(db, tokenizer_early=opts.max_pages <= _EARLY_TOKENIZER_PAGES)
     try:
-        _do_crawl(args, opts, db, lang, feed)
+        _do_crawl(opts, db, lang, feed, resume=resume, quiet=quiet)
         stages.done("crawl")
         fed = feed.finish()          # None: the feed failed, and the audit parses the pages itself
     finally:
@@ -229,17 +251,14 @@ def cmd_run(args: argparse.Namespace, config: Config, lang: str) -> int:
     paths = [out / "result.json", *_write_reports(result, out, lang)]
     stages.done("report")
     stages.memory()
-    print(_summary(result, lang))
-    for path in paths:
-        print(message("wrote", lang, path=path))
-    return 0
+    return result, paths
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, lang: str) -> int:
     opts = _crawl_opts(args, args.urls, config, lang)
     db = Path(args.db)
     _out_dir(str(db.parent), lang)
-    _do_crawl(args, opts, db, lang)
+    _do_crawl(opts, db, lang, resume=args.resume, quiet=args.quiet)
     return 0
 
 
@@ -305,6 +324,10 @@ def cmd_check(args: argparse.Namespace, config: Config, lang: str) -> int:
     from reports.junit import write_junit
     from reports.markdown import write_markdown
 
+    if Path(args.result).is_dir():          # a `govseo batch` output directory: site by site
+        from govseo.batch.command import cmd_check_batch
+
+        return cmd_check_batch(args, config, lang)
     current = _load_checked(args.result, lang)
     baseline = _load_checked(args.baseline, lang) if args.baseline else None
     report = compare(current, baseline, Assertions.from_config(config.check))
@@ -338,8 +361,15 @@ def cmd_baseline(args: argparse.Namespace, config: Config, lang: str) -> int:
     return 0 if outcome.written else 1
 
 
+def cmd_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
+    from govseo.batch.command import cmd_batch as run_batch
+
+    return run_batch(args, config, lang)
+
+
 COMMANDS = {"run": cmd_run, "crawl": cmd_crawl, "audit": cmd_audit, "report": cmd_report,
-            "demo": cmd_demo, "rules": cmd_rules, "check": cmd_check, "baseline": cmd_baseline}
+            "demo": cmd_demo, "rules": cmd_rules, "check": cmd_check, "baseline": cmd_baseline,
+            "batch": cmd_batch}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -22,6 +22,10 @@
     fail-on-missing-service = true
     [check.assertions]
     "noindex" = "error"        # off | warn | error, for findings not in the baseline
+    [batch]                    # `govseo batch`
+    parallel = 2               # sites at once on this machine (default: cores - 1, at least 1)
+    [batch.groups."市公安局"]   # run options for the sites of one group (SITES.csv `group`): they win
+    max_pages = 500            # over the command line and [crawl] (a group's setting is the most specific)
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class Config:
     check: dict[str, Any] = field(default_factory=dict)          # [check]: validated, keys with hyphens
     queries: list[tuple[str, str | None]] = field(default_factory=list)   # --queries: (query, url or None)
     site: dict[str, Any] = field(default_factory=dict)           # [site]: jurisdiction = auto|cn-gov|other
+    batch: dict[str, Any] = field(default_factory=dict)          # [batch]: parallel, groups: {group: options}
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -94,7 +99,65 @@ def load_config(path: str | Path | None) -> Config:
                 raise ConfigError("config_value", path=path, rule=rule_id, detail=f"no parameter {key!r}")
         config.rules[rule_id] = dict(overrides)
     config.check = _check_table(data.get("check", {}), path, RULES_BY_ID)
+    config.batch = _batch_table(data.get("batch", {}), path)
     return config
+
+
+# [batch.groups.<group>]: the run options a group may set, by type (names as the command line's, with "_")
+BATCH_OPTIONS: dict[str, type | tuple[type, ...]] = {
+    "max_pages": int, "max_depth": int, "max_per_pattern": int, "concurrency": int, "render_max": int,
+    "render_concurrency": int, "delay": (int, float), "timeout": (int, float), "render_timeout": (int, float),
+    "include": list, "exclude": list, "subdomains": bool, "ignore_robots": bool, "no_autothrottle": bool,
+    "render": bool, "user_agent": str,
+}
+
+
+def _batch_table(table: Any, path: Path) -> dict[str, Any]:
+    """Validate ``[batch]``: ``parallel`` (a whole number >= 1) and ``groups`` (a table of option tables)."""
+    def bad(detail: str) -> ConfigError:
+        return ConfigError("config_batch", path=path, detail=detail)
+
+    if not isinstance(table, dict):
+        raise bad("must be a table")
+    result: dict[str, Any] = {"groups": {}}
+    for key, value in table.items():
+        if key == "parallel":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise bad("parallel must be a whole number >= 1")
+            result["parallel"] = value
+        elif key == "groups":
+            if not isinstance(value, dict):
+                raise bad("groups must be a table")
+            for group, options in value.items():
+                result["groups"][group] = _group_options(group, options, bad)
+        else:
+            raise bad(f"unknown setting {key!r} (parallel, groups)")
+    return result
+
+
+def _group_options(group: str, options: Any, bad: Any) -> dict[str, Any]:
+    if not isinstance(options, dict):
+        raise bad(f"groups.{group!r} must be a table")
+    checked: dict[str, Any] = {}
+    for raw_key, value in options.items():
+        key = raw_key.replace("-", "_")
+        kind = BATCH_OPTIONS.get(key)
+        if kind is None:
+            raise bad(f"groups.{group!r}: unknown option {raw_key!r}")
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+            raise bad(f"groups.{group!r}.{raw_key}: wrong type ({type(value).__name__})")
+        if kind is list:
+            if not all(isinstance(v, str) for v in value):
+                raise bad(f"groups.{group!r}.{raw_key} must be a list of regular expressions")
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise bad(f"groups.{group!r}.{raw_key}: {pattern}: {exc}") from exc
+        elif kind in (int, (int, float)) and value < (1 if kind is int else 0):
+            raise bad(f"groups.{group!r}.{raw_key} must be {'>= 1' if kind is int else '>= 0'}")
+        checked[key] = value
+    return checked
 
 
 def _site_table(table: Any, path: Path) -> dict[str, Any]:
