@@ -27,7 +27,7 @@ from reports.i18n import labels as report_labels
 from reports.league_labels import LEAGUE_LABELS
 from reports.values import HARD_BELOW, dict_of, grade, int_of, rows, score_of, text
 
-VETOES = ("unreachable", "not_indexable", "robots_blocked", "home_error", "engine_blocked")
+VETOES = ("unreachable", "noindex_all", "not_indexable", "robots_blocked", "home_error", "engine_blocked")
 LEAGUE_COLUMNS = ("url", "name", "group", "score", "pages", "services", "hard_services", "errors", "verdict")
 
 
@@ -42,11 +42,13 @@ def site_summary(result: dict[str, Any]) -> dict[str, Any]:
     site, crawl = dict_of(result.get("site")), dict_of(result.get("crawl"))
     counts = {"error": 0, "warning": 0, "notice": 0}
     vetoes: list[str] = []
+    noindex = 0                         # pages noindex: the reason no page is indexable, when it is most of them
     robots: str | None = None           # robots.txt of the site 5xx or unanswered: engines stop crawling it
     for finding in rows(result.get("findings")):
         if finding.get("severity") in counts:
             counts[finding["severity"]] += 1
         evidence = dict_of(finding.get("evidence"))
+        noindex += finding.get("rule") == "noindex"
         if finding.get("rule") == "robots-txt-missing" and robots is None:
             status = int_of(evidence.get("status"))
             if status is None or status >= 500:
@@ -70,7 +72,7 @@ def site_summary(result: dict[str, Any]) -> dict[str, Any]:
         vetoes.append("home_error")
     gate = next((g for g in gates_of(site) if g["id"] == "pages-indexable"), None)
     if gate is not None and gate["total"] and not gate["indexable"]:
-        vetoes.append("not_indexable")
+        vetoes.append("noindex_all" if 2 * noindex >= gate["total"] else "not_indexable")
     blocked = text(dict_of(site.get("engine_blocked")).get("engine"))
     if blocked:
         vetoes.append("engine_blocked")

@@ -25,7 +25,8 @@ LEAGUE_LABELS: dict[str, dict[str, Any]] = {
         "league_status": {"ok": "已审计", "unreachable": "站点无法访问", "failed": "审计出错"},
         "league_vetoes": {
             "unreachable": "站点无法访问",
-            "not_indexable": "全站不可收录（noindex 或 robots 屏蔽）",
+            "noindex_all": "全站设置 noindex，所有页面禁止收录",
+            "not_indexable": "全站不可收录（robots.txt 屏蔽或 noindex）",
             "robots_blocked": "robots.txt 屏蔽百度蜘蛛",
             "home_error": "首页返回错误",
             "engine_blocked": "百度蜘蛛被网关拦截",
@@ -51,7 +52,8 @@ LEAGUE_LABELS: dict[str, dict[str, Any]] = {
         "league_status": {"ok": "audited", "unreachable": "site unreachable", "failed": "audit failed"},
         "league_vetoes": {
             "unreachable": "site unreachable",
-            "not_indexable": "no page indexable (noindex or robots-blocked)",
+            "noindex_all": "every page is noindex",
+            "not_indexable": "no page indexable (robots.txt or noindex)",
             "robots_blocked": "robots.txt blocks Baiduspider",
             "home_error": "home page answers an error",
             "engine_blocked": "Baiduspider challenged by a gateway",

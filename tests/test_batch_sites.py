@@ -216,6 +216,13 @@ def test_site_summary_counts_and_vetoes() -> None:
     assert set(summary["vetoes"]) == {"robots_blocked", "not_indexable", "engine_blocked", "home_error"}
     assert summary["robots_unavailable"] == "HTTP 503"
 
+    # no page indexable because every page says noindex: the veto names it
+    noindexed = _result(gates=[{"id": "pages-indexable", "indexable": 0, "total": 8, "share": 0, "cap": 10,
+                                "binding": True}])
+    noindexed["findings"] = [*noindexed["findings"], *({"rule": "noindex", "severity": "error", "url": f"http://x/{i}",
+                                                        "message": "", "evidence": {}} for i in range(8))]
+    assert site_summary(noindexed)["vetoes"] == ["noindex_all"]
+
 
 def test_site_summary_near_misses() -> None:
     """Blocked from service pages only, robots.txt 404, Googlebot blocked: no veto."""

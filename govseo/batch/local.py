@@ -97,9 +97,9 @@ class _Progress:
         if self.quiet:
             return
         if skipped:
-            line = message("batch_site_skipped", self.lang, done=self.done, total=self.total, folder=spec.folder)
+            line = message("batch_site_skipped", self.lang, done=self.done, total=self.total, folder=_label(spec))
         else:
-            line = message("batch_site_done", self.lang, done=self.done, total=self.total, folder=spec.folder,
+            line = message("batch_site_done", self.lang, done=self.done, total=self.total, folder=_label(spec),
                            verdict=_verdict_words(verdict, self.lang))
         print(line, file=sys.stderr, flush=True)
 
@@ -111,7 +111,7 @@ class _Progress:
         pages = self.pages_done + sum(_fetched(Path(self.out_dir) / r.spec.folder / "crawl.sqlite")
                                       for r in running)
         rate = pages / max(now - self.began, 1e-6)
-        names = ", ".join(r.spec.folder for r in running) or "—"
+        names = ", ".join(_label(r.spec) for r in running) or "—"
         print(message("batch_progress", self.lang, done=self.done, total=self.total, pages=pages, rate=rate,
                       running=names), file=sys.stderr, flush=True)
 
@@ -230,3 +230,10 @@ def _stop(running: list[_Running]) -> None:
         if item.process.is_alive():
             item.process.kill()
         item.process.join()
+
+
+def _label(spec: SiteSpec) -> str:
+    """How progress names a site: its name from SITES.csv with its folder, else the folder (CSV text is printed
+    to a terminal: control characters dropped)."""
+    name = "".join(ch for ch in spec.name if ch.isprintable())[:60]
+    return f"{name}（{spec.folder}）" if name else spec.folder
