@@ -1,0 +1,74 @@
+"""The command-line face of the distributed mode: ``govseo worker`` and the ``--broker`` branch of
+``govseo batch``. Dramatiq and redis are imported only when a command needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from govseo.commands import UsageError
+from govseo.messages import message
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("≥ 1")
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("> 0")
+    return number
+
+
+def add_worker_parser(sub: Any) -> argparse.ArgumentParser:
+    p = sub.add_parser("worker", help="从消息代理领取站点任务并运行（每台机器一个）/ run site jobs from the broker")
+    p.add_argument("--broker", required=True, metavar="redis://HOST:PORT/DB", help="Redis 地址 / Redis URL")
+    p.add_argument("--concurrency", type=_positive, default=1, metavar="N",
+                   help="同时运行的站点数 (default 1) / sites at once")
+    p.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
+                   help="单个站点最长运行秒数，超时记为失败 (default 43200) / per-site time limit")
+    p.add_argument("--lang", choices=("zh", "en"), default=None, help="输出语言 / output language")
+    p.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
+    return p
+
+
+def cmd_worker(args: argparse.Namespace, config: Any, lang: str) -> int:
+    from govseo.batch.broker import BrokerError
+    from govseo.batch.worker import DEFAULT_TIME_LIMIT, run_worker
+
+    try:
+        return run_worker(args.broker, args.concurrency, args.time_limit or DEFAULT_TIME_LIMIT, lang)
+    except BrokerError as exc:
+        raise UsageError(message(exc.key, lang, **exc.params)) from exc
+
+
+def check_broker(url: str, lang: str) -> None:
+    """Fail early (one line, exit 2) on a bad or unreachable broker, before any site is read or run."""
+    from govseo.batch.broker import BrokerError, connect
+
+    try:
+        connect(url).close()
+    except BrokerError as exc:
+        raise UsageError(message(exc.key, lang, **exc.params)) from exc
+
+
+def batch_on_broker(url: str, specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, refresh: bool,
+                    lang: str) -> None:
+    """``govseo batch --broker``: enqueue, show progress, wait for every verdict. The caller builds the
+    league afterwards, from DIR, as in the local mode."""
+    from govseo.batch.broker import BrokerError, run_distributed
+    from govseo.batch.runner import is_done
+
+    def say(key: str, **params: Any) -> None:
+        print(f"govseo: {message(key, lang, **params)}", file=sys.stderr, flush=True)
+
+    try:
+        run_distributed(url, specs, out_dir, argv, refresh=refresh, lang=lang, is_done=is_done, say=say)
+    except BrokerError as exc:
+        raise UsageError(message(exc.key, lang, **exc.params)) from exc
