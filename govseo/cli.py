@@ -93,10 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("check", help="与基线比较，检查可见性是否退步（CI 门禁）")
-    p.add_argument("result", metavar="CURRENT.json")
-    p.add_argument("--baseline", metavar="BASE.json", help="基线 result.json（不指定时所有问题都算新增）")
+    p.add_argument("result", metavar="CURRENT.json", help="result.json，或 govseo batch 的输出目录 / or a batch DIR")
+    p.add_argument("--baseline", metavar="BASE.json",
+                   help="基线 result.json（不指定时所有问题都算新增）；批量目录时为旧的批量目录 / OLD_DIR for a batch")
     p.add_argument("--junit", metavar="FILE", help="写出 JUnit XML")
     p.add_argument("--markdown", metavar="FILE", help="写出 Markdown 摘要（用于合并请求评论）")
+    _common(p)
+
+    p = sub.add_parser("batch", help="批量审计多个站点，生成站点排名（index.html、league.csv）")
+    p.add_argument("sites", metavar="SITES.csv", help="表头 url,name,group 的站点列表 / sites, header url,name,group")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--parallel", type=int, metavar="N",
+                   help="本机同时审计的站点数（默认：CPU 核数的一半，至少 1）/ sites at once (default: half the cores)")
+    p.add_argument("--refresh", action="store_true", help="重新抓取所有站点（默认跳过已完成的站点）")
+    # --broker: distributed mode (govseo/batch/broker.py); govseo/batch/command.py has the hook
+    p.add_argument("--broker", metavar="URL", help="Redis 地址：由各台机器上的 govseo worker 执行 / Redis URL")
+    _crawl_options(p)
+    _queries(p)
     _common(p)
 
     p = sub.add_parser("baseline", help="管理基线")

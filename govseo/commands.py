@@ -324,6 +324,10 @@ def cmd_check(args: argparse.Namespace, config: Config, lang: str) -> int:
     from reports.junit import write_junit
     from reports.markdown import write_markdown
 
+    if Path(args.result).is_dir():          # a `govseo batch` output directory: site by site
+        from govseo.batch.command import cmd_check_batch
+
+        return cmd_check_batch(args, config, lang)
     current = _load_checked(args.result, lang)
     baseline = _load_checked(args.baseline, lang) if args.baseline else None
     report = compare(current, baseline, Assertions.from_config(config.check))
@@ -357,8 +361,15 @@ def cmd_baseline(args: argparse.Namespace, config: Config, lang: str) -> int:
     return 0 if outcome.written else 1
 
 
+def cmd_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
+    from govseo.batch.command import cmd_batch as run_batch
+
+    return run_batch(args, config, lang)
+
+
 COMMANDS = {"run": cmd_run, "crawl": cmd_crawl, "audit": cmd_audit, "report": cmd_report,
-            "demo": cmd_demo, "rules": cmd_rules, "check": cmd_check, "baseline": cmd_baseline}
+            "demo": cmd_demo, "rules": cmd_rules, "check": cmd_check, "baseline": cmd_baseline,
+            "batch": cmd_batch}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,11 +21,19 @@ from typing import Any
 from govseo.fileio import atomic_open
 from reports.csvout import neutralise
 from reports.fixes import gates_of
-from reports.i18n import labels, normalise_lang
+from reports.i18n import labels as report_labels
+from reports.i18n import normalise_lang
+from reports.league_labels import LEAGUE_LABELS
 from reports.values import HARD_BELOW, dict_of, grade, int_of, rows, score_of, text
 
 VETOES = ("unreachable", "not_indexable", "robots_blocked", "home_error", "engine_blocked")
 LEAGUE_COLUMNS = ("url", "name", "group", "score", "pages", "services", "hard_services", "errors", "verdict")
+
+
+def labels(lang: str) -> dict[str, Any]:
+    """The report's labels with the league's own."""
+    lang = normalise_lang(lang)
+    return {**report_labels(lang), **LEAGUE_LABELS[lang]}
 
 
 def site_summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -164,8 +172,10 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
                            "scored": len(scores), "median": middle, "grade": grade(middle),
                            "hard": sum(r["hard"] for r in members),
                            "unreachable": sum(r["status"] == "unreachable" for r in members)})
-    return {"lang": lang, "t": t, "rows": table, "groups": group_rows,
-            "group_names": [g["key"] for g in group_rows if g["key"]]}
+    from govseo import __version__
+
+    return {"lang": lang, "t": t, "rows": table, "groups": group_rows, "tool_version": __version__,
+            "group_names": [g["key"] for g in group_rows]}
 
 
 def write_league(out_dir: str | os.PathLike[str], lang: str = "zh") -> list[Path]:

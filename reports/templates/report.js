@@ -76,17 +76,26 @@
     bar.appendChild(input);
     bar.appendChild(status);
     table.parentNode.insertBefore(bar, table);
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    // a <select data-filter-for="TABLE-ID"> (the league's groups) narrows the rows to those of its data-group
+    var select = table.id ? document.querySelector('select[data-filter-for="' + table.id + '"]') : null;
+    var words = [];
+    function apply() {
+      var group = select && select.selectedIndex > 0 ? select.value : null;
       var shown = 0;
       rows.forEach(function (row) {
         var text = row.textContent.toLowerCase();
-        var hit = words.every(function (word) { return text.indexOf(word) >= 0; });
+        var hit = words.every(function (word) { return text.indexOf(word) >= 0; }) &&
+          (group === null || row.getAttribute("data-group") === group);
         row.hidden = !hit;
         shown += hit ? 1 : 0;
       });
-      status.textContent = words.length ? format(ui.shown, [shown, rows.length]) : "";
+      status.textContent = words.length || group !== null ? format(ui.shown, [shown, rows.length]) : "";
+    }
+    input.addEventListener("input", function () {
+      words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      apply();
     });
+    if (select) { select.addEventListener("change", apply); }
   }
 
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
