@@ -83,33 +83,40 @@ def live_workers(client: Any, settings: DistSettings) -> int:
     return int(client.zcount(WORKERS, time.time() - 2 * settings.heartbeat, "+inf"))
 
 
-def run_distributed(url: str, specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, refresh: bool,
-                    lang: str, is_done: Any, say: Any, settings: DistSettings | None = None) -> None:
-    """Enqueue the sites that need a run, then wait until each has its verdict, showing the progress.
-
-    ``is_done(out_dir, spec)``: the local mode's check (an ``ok`` or ``unreachable`` verdict in
-    DIR/<folder>/); ``say(key, **params)`` prints one message line. Raises BrokerError when the broker
-    cannot be used."""
+def run_distributed(specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, broker: str, refresh: bool,
+                    lang: str, quiet: bool = False, settings: DistSettings | None = None) -> None:
+    """``govseo batch --broker URL`` (govseo/batch/command.py): enqueue the sites that need a run, then wait
+    until each has its verdict, showing the progress on stderr. UsageError (one line, exit 2) when the
+    broker cannot be used; KeyboardInterrupt leaves the jobs to the workers."""
     import redis
 
     from govseo.batch.distlock import redis_now
+    from govseo.batch.runner import is_done
+    from govseo.commands import UsageError
+    from govseo.messages import message
 
+    url = broker
     settings = settings or DistSettings.from_env()
-    client = connect(url)
     try:
-        broker = make_broker(client, settings)
-        since = redis_now(client)
-        todo = [job_payload(spec, out_dir, argv, refresh=refresh, lang=lang, since=since)
-                for spec in specs if refresh or not is_done(out_dir, spec)]
-        enqueue(broker, todo)
-        say("broker_enqueued", n=len(todo), total=len(specs), url=_shown(url))
-        _wait(client, broker, todo, out_dir, len(specs), settings, lang)
-    except redis.RedisError as exc:
-        raise BrokerError("broker_unreachable", url=_shown(url), error=str(exc).splitlines()[0]) from exc
+        client = connect(url)
+        try:
+            dramatiq_broker = make_broker(client, settings)
+            since = redis_now(client)
+            todo = [job_payload(spec, out_dir, argv, refresh=refresh, lang=lang, since=since)
+                    for spec in specs if refresh or not is_done(out_dir, spec)]
+            enqueue(dramatiq_broker, todo)
+            if not quiet:
+                print(f"govseo: {message('broker_enqueued', lang, n=len(todo), total=len(specs), url=_shown(url))}",
+                      file=sys.stderr, flush=True)
+            _wait(client, dramatiq_broker, todo, out_dir, len(specs), settings, lang, quiet)
+        except redis.RedisError as exc:
+            raise BrokerError("broker_unreachable", url=_shown(url), error=str(exc).splitlines()[0]) from exc
+    except BrokerError as exc:
+        raise UsageError(message(exc.key, lang, **exc.params)) from exc
 
 
 def _wait(client: Any, broker: Any, jobs: list[dict[str, Any]], out_dir: str, total: int,
-          settings: DistSettings, lang: str) -> None:
+          settings: DistSettings, lang: str, quiet: bool) -> None:
     from govseo.batch.distrun import finished
     from govseo.messages import message
 
@@ -122,11 +129,11 @@ def _wait(client: Any, broker: Any, jobs: list[dict[str, Any]], out_dir: str, to
         broker.do_qsize(QUEUE)           # a broker command: runs the dead-worker sweep even when every worker is busy
         line = message("broker_progress", lang, done=total - len(pending), total=total, running=running,
                        workers=live_workers(client, settings))
-        if line != shown:
+        if line != shown and not quiet:
             print(f"\r{line}" if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
             shown = line
         if not pending:
-            if tty:
+            if tty and not quiet:
                 print(file=sys.stderr)
             return
         time.sleep(settings.poll)

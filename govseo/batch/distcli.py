@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from typing import Any
 
 from govseo.commands import UsageError
@@ -44,31 +42,5 @@ def cmd_worker(args: argparse.Namespace, config: Any, lang: str) -> int:
 
     try:
         return run_worker(args.broker, args.concurrency, args.time_limit or DEFAULT_TIME_LIMIT, lang)
-    except BrokerError as exc:
-        raise UsageError(message(exc.key, lang, **exc.params)) from exc
-
-
-def check_broker(url: str, lang: str) -> None:
-    """Fail early (one line, exit 2) on a bad or unreachable broker, before any site is read or run."""
-    from govseo.batch.broker import BrokerError, connect
-
-    try:
-        connect(url).close()
-    except BrokerError as exc:
-        raise UsageError(message(exc.key, lang, **exc.params)) from exc
-
-
-def batch_on_broker(url: str, specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, refresh: bool,
-                    lang: str) -> None:
-    """``govseo batch --broker``: enqueue, show progress, wait for every verdict. The caller builds the
-    league afterwards, from DIR, as in the local mode."""
-    from govseo.batch.broker import BrokerError, run_distributed
-    from govseo.batch.runner import is_done
-
-    def say(key: str, **params: Any) -> None:
-        print(f"govseo: {message(key, lang, **params)}", file=sys.stderr, flush=True)
-
-    try:
-        run_distributed(url, specs, out_dir, argv, refresh=refresh, lang=lang, is_done=is_done, say=say)
     except BrokerError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc
