@@ -90,15 +90,15 @@ class Site:
             return [entry for entry in self.log if entry[2].startswith(GOVSEO_UA)]
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **TIMINGS}
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **TIMINGS, **(extra or {})}
     env.pop("GOVSEO_DEBUG", None)
     return env
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen:
+def _start(args: list[str], log: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "govseo", *args], stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            env=_env(), cwd=REPO)
+                            env=_env(extra_env), cwd=REPO)
 
 
 def _descendants(pid: int) -> set[int]:
@@ -245,3 +245,50 @@ def test_unreachable_redis_is_one_line_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("govseo: cannot reach the broker")
     assert not (tmp_path / "out" / "127.0.0.1_9").exists()
+
+
+@needs_redis
+def test_stopped_worker_hands_its_site_back_at_once_and_scratch_results_reach_dir(redis_url: str,
+                                                                                  tmp_path: Path) -> None:
+    """SIGTERM: the worker's running site goes back to the queue at once (not after the 60 s heartbeat) and
+    another worker runs it; a worker with --scratch runs its sites on local disk and copies them into DIR."""
+    slow, fast = Site(SLOW_PAGES, delay=SLOW), Site(6)
+    scratch = tmp_path / "scratch"
+    with serve_routes(fast.routes) as fast_url, serve_routes(slow.routes) as slow_url:
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"url,name,group\n{fast_url},快站,\n{slow_url},慢站,\n", encoding="utf-8")
+        out = tmp_path / "out"
+        env = {"GOVSEO_BROKER_HEARTBEAT": "60"}
+        worker_a = _start(["worker", "--broker", redis_url, "--scratch", str(scratch)], tmp_path / "worker-a.log",
+                          env)
+        batch = _start(["batch", str(sites), "--out", str(out), "--broker", redis_url, "--concurrency", "1"],
+                       tmp_path / "batch.log", env)
+        procs = [worker_a, batch]
+        try:
+            _wait_for(lambda: len(slow.own_requests()) >= 5, 60, "worker A to be in the middle of the slow site")
+            fast_folder = next(p.name for p in out.iterdir() if p.is_dir() and (p / "verdict.json").exists())
+            worker_a.send_signal(signal.SIGTERM)
+            stopped_at = time.time()
+            assert worker_a.wait(30) == 0
+            worker_b = _start(["worker", "--broker", redis_url], tmp_path / "worker-b.log", env)
+            procs.append(worker_b)
+            assert batch.wait(90) == 0, (tmp_path / "batch.log").read_text()
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(30)
+        history = _history(redis_url)
+
+    # the fast site ran in scratch space and its whole folder reached DIR; nothing is left in scratch
+    for name in ("verdict.json", "result.json", "report.html", "crawl.sqlite"):
+        assert (out / fast_folder / name).is_file(), name
+    assert not any(path.is_file() for path in scratch.rglob("*"))
+    slow_folder = next(p.name for p in out.iterdir() if p.is_dir() and p.name != fast_folder)
+    assert json.loads((out / slow_folder / "verdict.json").read_text(encoding="utf-8"))["status"] == "ok"
+    events = [(e["event"], e["holder"].split(":")[1]) for e in history if e["site"] == slow_folder]
+    a, b = str(worker_a.pid), str(worker_b.pid)
+    assert events == [("acquire", a), ("release", a), ("acquire", b), ("release", b)], events
+    taken = next(e["t"] for e in history if e["site"] == slow_folder and e["event"] == "acquire"
+                 and e["holder"].split(":")[1] == b)
+    assert taken - stopped_at < 30          # far sooner than the 60 s heartbeat: handed back, not lost

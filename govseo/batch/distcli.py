@@ -31,6 +31,9 @@ def add_worker_parser(sub: Any) -> argparse.ArgumentParser:
                    help="同时运行的站点数 (default 1) / sites at once")
     p.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
                    help="单个站点最长运行秒数，超时记为失败 (default 43200) / per-site time limit")
+    p.add_argument("--scratch", metavar="LOCAL_DIR",
+                   help="在本机磁盘上运行站点，结束后复制到 DIR（DIR 所在网络文件系统不支持 SQLite WAL 时）"
+                        " / run sites on local disk, copy them into DIR when they end")
     p.add_argument("--lang", choices=("zh", "en"), default=None, help="输出语言 / output language")
     p.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
     return p
@@ -41,6 +44,7 @@ def cmd_worker(args: argparse.Namespace, config: Any, lang: str) -> int:
     from govseo.batch.worker import DEFAULT_TIME_LIMIT, run_worker
 
     try:
-        return run_worker(args.broker, args.concurrency, args.time_limit or DEFAULT_TIME_LIMIT, lang)
+        return run_worker(args.broker, args.concurrency, args.time_limit or DEFAULT_TIME_LIMIT, lang,
+                          scratch=args.scratch)
     except BrokerError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc

@@ -18,17 +18,19 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dramatiq import Retry
 
 from govseo.batch.distchild import child_main, job_spec
 from govseo.batch.distconf import MAX_CRASHES, NAMESPACE, DistSettings
-from govseo.batch.distlock import SiteLock, finish_key, redis_now, site_key
+from govseo.batch.distlock import SiteLock, finish_key, redis_now, site_id, site_key
 
 ATTEMPTS = f"{NAMESPACE}:crashes"
 
@@ -79,11 +81,15 @@ Say = Callable[..., None]
 
 
 def execute(job: dict[str, Any], client: Any, settings: DistSettings, stop: threading.Event,
-            time_limit: float, say: Say) -> str:
-    """Run one site job to its end; returns "skipped", "done", "failed" or "timeout", or raises a Retry."""
+            time_limit: float, say: Say, scratch: Path | None = None) -> str:
+    """Run one site job to its end; returns "skipped", "done", "failed" or "timeout", or raises a Retry.
+
+    ``scratch``: run the site in a directory of this machine's disk and copy its folder into DIR when it
+    ends (the verdict last), for a DIR whose filesystem cannot hold a SQLite WAL database being written."""
     from govseo.batch.runner import read_verdict
 
     folder = job["spec"]["folder"]
+    local: Path | None = None
     if finished(job, client):
         return "skipped"
     key = site_key(job["out"], folder)
@@ -97,7 +103,11 @@ def execute(job: dict[str, Any], client: Any, settings: DistSettings, stop: thre
         before = read_verdict(job["out"], job_spec(job))
         refresh = bool(job.get("refresh")) and before is not None
         say("worker_site_start", site=folder, url=job["spec"]["url"])
-        ended = _supervise({**job, "refresh": refresh}, lock, settings, stop, time_limit)
+        local = scratch / site_id(job["out"], folder) if scratch is not None else None
+        run_job = {**job, "refresh": refresh, **({"out": str(local)} if local is not None else {})}
+        ended = _supervise(run_job, lock, settings, stop, time_limit)
+        if local is not None and ended == "exited":
+            _publish(local / folder, Path(job["out"]) / folder)
         if ended == "timeout":
             _write_failed(job, "worker_failed_time_limit", seconds=f"{time_limit:g}")
             _mark_finished(job, client)
@@ -118,8 +128,33 @@ def execute(job: dict[str, Any], client: Any, settings: DistSettings, stop: thre
         client.hdel(ATTEMPTS, key)
         return "failed"
     finally:
+        if local is not None:       # a run that did not end here starts afresh wherever it runs next
+            shutil.rmtree(local, ignore_errors=True)
         with contextlib.suppress(Exception):
             lock.release()
+
+
+def _publish(source: Path, target: Path) -> None:
+    """Copy a site folder run in scratch space into DIR, ``verdict.json`` last and atomically (a folder
+    without a verdict is an interrupted run to the batch). Nothing happens when
+    the run left no verdict."""
+    from govseo.batch.runner import VERDICT
+
+    verdict = source / VERDICT
+    if not verdict.is_file():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    (target / VERDICT).unlink(missing_ok=True)
+    for path in source.iterdir():
+        if path.name == VERDICT:
+            continue
+        if path.is_dir():
+            shutil.copytree(path, target / path.name, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(path, target / path.name)
+    partial = target / f".{VERDICT}.part"
+    shutil.copyfile(verdict, partial)
+    os.replace(partial, target / VERDICT)
 
 
 def _supervise(job: dict[str, Any], lock: SiteLock, settings: DistSettings, stop: threading.Event,

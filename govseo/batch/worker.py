@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from govseo.batch.broker import WORKERS, connect, make_broker
@@ -40,7 +41,7 @@ def _retry_when(retries: int, exc: BaseException) -> bool:
     return isinstance(exc, Retry) or retries < MAX_RETRIES
 
 
-def run_worker(url: str, concurrency: int, time_limit: float, lang: str,
+def run_worker(url: str, concurrency: int, time_limit: float, lang: str, scratch: str | None = None,
                settings: DistSettings | None = None) -> int:
     """Serve site jobs until SIGINT / SIGTERM. Raises BrokerError when the broker cannot be used."""
     import dramatiq
@@ -51,6 +52,7 @@ def run_worker(url: str, concurrency: int, time_limit: float, lang: str,
     settings = settings or DistSettings.from_env()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="govseo worker: %(name)s: %(message)s")
     client = connect(url)
+    local = Path(scratch).resolve() if scratch else None
     retries = Retries(min_backoff=int(settings.retry_delay * 1000), max_backoff=15 * 60 * 1000,
                       retry_when=_retry_when)
     broker = make_broker(client, settings, middleware=[retries])
@@ -60,7 +62,7 @@ def run_worker(url: str, concurrency: int, time_limit: float, lang: str,
         print(f"govseo worker: {message(key, lang, **params)}", file=sys.stderr, flush=True)
 
     def site_job(job: dict[str, Any]) -> None:
-        execute(job, client, settings, stop, time_limit, say)
+        execute(job, client, settings, stop, time_limit, say, scratch=local)
 
     dramatiq.Actor(site_job, broker=broker, actor_name=ACTOR, queue_name=QUEUE, priority=0,
                    options={"retry_when": _retry_when})
