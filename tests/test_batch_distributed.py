@@ -292,3 +292,28 @@ def test_stopped_worker_hands_its_site_back_at_once_and_scratch_results_reach_di
     taken = next(e["t"] for e in history if e["site"] == slow_folder and e["event"] == "acquire"
                  and e["holder"].split(":")[1] == b)
     assert taken - stopped_at < 30          # far sooner than the 60 s heartbeat: handed back, not lost
+
+
+@needs_redis
+def test_site_lock_is_exclusive_and_only_its_holder_renews_or_frees_it(redis_url: str) -> None:
+    import redis
+
+    from govseo.batch.distlock import SiteLock, read_history, site_key
+
+    client = redis.Redis.from_url(redis_url)
+    key = site_key("/srv/govseo/batch", "www.example.gov.cn")
+    first, second = SiteLock(client, key, "s", ttl=1.0, holder="h1"), SiteLock(client, key, "s", ttl=1.0, holder="h2")
+    assert first.acquire()
+    assert not second.acquire() and not second.renew()
+    second.release()                        # not its lock: nothing happens
+    assert client.exists(key) and first.renew()
+    first.release()
+    assert not client.exists(key)
+    assert second.acquire()
+    time.sleep(1.2)                         # not renewed: the lock expires and another may take it
+    assert not client.exists(key) and second.expired() and not second.renew()
+    assert first.acquire()
+    assert [(e["event"], e["holder"][:2]) for e in read_history(client)] == [
+        ("acquire", "h1"), ("release", "h1"), ("acquire", "h2"), ("acquire", "h1")]
+    assert site_key("/srv/govseo/batch", "a") != site_key("/srv/govseo/other", "a")
+    client.close()

@@ -74,23 +74,26 @@ class SiteLock:
         self.renewed_at = 0.0           # time.monotonic() of the last successful acquire or renew
 
     def acquire(self) -> bool:
+        sent = time.monotonic()
         if not self.client.set(self.key, self.token, nx=True, px=self.ttl_ms):
             return False
-        self.renewed_at = time.monotonic()
+        self.renewed_at = sent
         self._log("acquire")
         return True
 
     def renew(self) -> bool:
         """Extend the lock; False when it is no longer this holder's (expired, taken by another)."""
+        sent = time.monotonic()         # the server's expiry runs from no earlier than this
         if self.client.eval(_RENEW, 1, self.key, self.token, self.ttl_ms):
-            self.renewed_at = time.monotonic()
+            self.renewed_at = sent
             return True
         return False
 
     def expired(self) -> bool:
-        """True once the time to live has passed since the last successful renewal: from then on another
-        worker may hold the site, whatever Redis says when it is back."""
-        return time.monotonic() - self.renewed_at >= self.ttl_ms / 1000
+        """True once two thirds of the time to live have passed since the last successful renewal: the
+        holder gives the site up before Redis can give it to another worker, whatever Redis says when it is
+        back."""
+        return time.monotonic() - self.renewed_at >= self.ttl_ms / 1000 * 2 / 3
 
     def release(self) -> None:
         if self.client.eval(_RELEASE, 1, self.key, self.token):
