@@ -14,6 +14,10 @@ the peak RSS of each of its processes: the audit (govseo), the crawl child and t
 
 Last, the --render case (bench/render_case.py, `--render-pages 300`, `--render-only`): crawl time with and without
 --render on the same portal, rendered pages per second and the peak memory of all Chromium processes together.
+
+With `--batch-only` (or `--batch-sites N`), the batch case (bench/batch_case.py; not in the default run: it takes
+about 3.5 minutes on two cores): `govseo batch` of 20 generated portals of 500 pages (`--batch-sites`,
+`--batch-pages`), with --parallel 1 and 2: sites per hour and peak memory.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(1, str(REPO / "tests"))
+from batch_case import bench_batch  # noqa: E402
 from generate import generate, set_base  # noqa: E402
 from hostile_server import (  # noqa: E402
     HostileServer,
@@ -232,8 +237,16 @@ def main() -> int:
     parser.add_argument("--render-pages", type=int, default=300,
                         help="--render case: crawl time with and without it, pages/s, Chromium memory (0: skip)")
     parser.add_argument("--render-only", action="store_true", help="only the --render case")
+    parser.add_argument("--batch-only", action="store_true",
+                        help="only the batch case: govseo batch of --batch-sites portals, --parallel 1 and 2")
+    parser.add_argument("--batch-sites", type=int, default=0, help="batch case: this many sites (20 with --batch-only)")
+    parser.add_argument("--batch-pages", type=int, default=500, help="batch case: pages a site (default 500)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.batch_only or args.batch_sites:
+        bench_batch(args.work, args.batch_sites or 20, args.batch_pages, args.concurrency, portal, serve, set_base)
+        if args.batch_only:
+            return 0
     if not args.memory_only and not args.render_only:
         for pages in args.pages or [2000, 20000]:
             bench_size(pages, args.work, args.concurrency, not args.no_baseline)

@@ -104,6 +104,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch_unreachable": ("站点无法访问", "site unreachable"),
     "batch_robots_5xx": ("robots.txt 无法获取（{what}），搜索引擎会暂停抓取全站",
                          "robots.txt unavailable ({what}): engines stop crawling the site"),
+    "batch_robots_all": ("robots.txt 禁止抓取首页（只审计自己的网站时可加 --ignore-robots）",
+                         "robots.txt disallows the home page (add --ignore-robots to audit your own site)"),
     "batch_no_pages": ("没有抓取到任何网页", "no page was fetched"),
     "batch_failed": ("审计出错：{error}", "the audit failed: {error}"),
     "batch_progress": ("站点 {done}/{total} 完成，{pages} 个网址（{rate:.1f} 个/秒）；正在运行：{running}",

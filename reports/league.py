@@ -21,8 +21,8 @@ from typing import Any
 from govseo.fileio import atomic_open
 from reports.csvout import neutralise
 from reports.fixes import gates_of
+from reports.i18n import CATEGORIES, normalise_lang
 from reports.i18n import labels as report_labels
-from reports.i18n import normalise_lang
 from reports.league_labels import LEAGUE_LABELS
 from reports.values import HARD_BELOW, dict_of, grade, int_of, rows, score_of, text
 
@@ -99,8 +99,9 @@ def read_verdicts(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return found
 
 
-def verdict_word(verdict: dict[str, Any], lang: str) -> str:
-    t = labels(normalise_lang(lang))
+def verdict_word(verdict: dict[str, Any], lang: str, t: dict[str, Any] | None = None) -> str:
+    """"已审计" / "站点无法访问" / "审计出错" (``t``: the label table, when the caller has it)."""
+    t = t or labels(lang)
     status = text(verdict.get("status"))
     return t["league_status"].get(status, status)
 
@@ -108,6 +109,7 @@ def verdict_word(verdict: dict[str, Any], lang: str) -> str:
 def write_league_csv(verdicts: list[dict[str, Any]], path: str | os.PathLike[str], lang: str = "zh") -> Path:
     """league.csv (UTF-8 with BOM, for Excel): one row a site, best first; empty score when there is none."""
     path = Path(path)
+    t = labels(lang)
     with atomic_open(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(LEAGUE_COLUMNS)
@@ -116,18 +118,19 @@ def write_league_csv(verdicts: list[dict[str, Any]], path: str | os.PathLike[str
             cells = [text(verdict.get("url")), text(verdict.get("name")), text(verdict.get("group")),
                      "" if score is None else score, int_of(verdict.get("pages")) or 0,
                      int_of(verdict.get("services")) or 0, int_of(verdict.get("hard_services")) or 0,
-                     int_of(verdict.get("errors")) or 0, _verdict_cell(verdict, lang)]
+                     int_of(verdict.get("errors")) or 0, _verdict_cell(verdict, lang, t)]
             writer.writerow([neutralise(c) if isinstance(c, str) else c for c in cells])
     return path
 
 
-def _verdict_cell(verdict: dict[str, Any], lang: str) -> str:
-    t = labels(normalise_lang(lang))
-    words = [verdict_word(verdict, lang)]
+def _verdict_cell(verdict: dict[str, Any], lang: str, t: dict[str, Any]) -> str:
+    """The verdict, its veto flags and its reason: "已审计；首页返回错误", "站点无法访问（连接被拒绝）"."""
+    words = [verdict_word(verdict, lang, t)]
     words += [t["league_vetoes"][v] for v in verdict.get("vetoes") or [] if v in t["league_vetoes"]]
     reason = text(verdict.get("reason"))
-    return "；".join(words) + (f"（{reason}）" if reason else "") if lang != "en" else \
-        "; ".join(words) + (f" ({reason})" if reason else "")
+    if lang == "en":
+        return "; ".join(words) + (f" ({reason})" if reason else "")
+    return "；".join(words) + (f"（{reason}）" if reason else "")
 
 
 def ranked(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -154,12 +157,15 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
         table.append({
             "place": place if score is not None else None, "url": text(verdict.get("url")),
             "name": text(verdict.get("name")) or text(verdict.get("site_name")) or folder,
-            "group": text(verdict.get("group")), "status": status, "status_word": verdict_word(verdict, lang),
+            "group": text(verdict.get("group")), "status": status, "status_word": verdict_word(verdict, lang, t),
             "reason": text(verdict.get("reason")), "score": score, "grade": grade(score),
             "href": f"{folder}/report.html" if has_report else None,
             "pages": int_of(verdict.get("pages")) or 0, "services": int_of(verdict.get("services")) or 0,
             "hard": int_of(verdict.get("hard_services")) or 0, "errors": int_of(verdict.get("errors")) or 0,
             "vetoes": [t["league_vetoes"][v] for v in vetoes],
+            "categories": [{"score": value, "grade": grade(value)} for value in
+                           (score_of(dict_of(verdict.get("categories")).get(k)) if score is not None else None
+                            for k in CATEGORIES)],
         })
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in table:
@@ -175,6 +181,7 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
     from govseo import __version__
 
     return {"lang": lang, "t": t, "rows": table, "groups": group_rows, "tool_version": __version__,
+            "category_labels": [t["categories"][k] for k in CATEGORIES],
             "group_names": [g["key"] for g in group_rows]}
 
 

@@ -28,10 +28,11 @@ from govseo.batch.sites import site_folder
 class Site:
     """A small portal whose requests are counted (path, by govseo's own User-Agent or an engine's)."""
 
-    def __init__(self, title: str, pages: int, delay: float = 0.0) -> None:
+    def __init__(self, title: str, pages: int, delay: float = 0.0, status: dict[str, int] | None = None) -> None:
         self.hits: Counter[tuple[str, bool]] = Counter()
         self.lock = threading.Lock()
         self.delay = delay
+        self.status = status or {}
         links = "".join(f'<li><a href="/p{i}.html">{title}栏目{i}</a></li>' for i in range(pages))
         self.pages = {"/": f"<html lang='zh-CN'><head><title>{title}</title></head><body><ul>{links}</ul></body></html>",
                       "/robots.txt": "User-agent: *\nAllow: /\n"}
@@ -51,7 +52,7 @@ class Site:
             if self.delay and own and path != "/robots.txt":       # engine views are not slowed down
                 time.sleep(self.delay)
             kind = "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8"
-            return 200, [("Content-Type", kind)], self.pages[path].encode("utf-8")
+            return self.status.get(path, 200), [("Content-Type", kind)], self.pages[path].encode("utf-8")
         return answer
 
     def total(self) -> int:
@@ -78,9 +79,12 @@ def _served(*sites: Site) -> Iterator[list[str]]:
 
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, Any]]:
-    found = {"a": Site("甲市人民政府", 5), "b": Site("乙县人民政府", 4), "c": Site("丙区人民政府", 6)}
+    found = {"a": Site("甲市人民政府", 5), "b": Site("乙县人民政府", 4), "c": Site("丙区人民政府", 6),
+             "d": Site("丁乡人民政府", 2, status={"/robots.txt": 503}), "e": Site("戊村", 2, status={"/": 500}),
+             "f": Site("己街道", 2)}
+    found["f"].pages["/robots.txt"] = "User-agent: *\nDisallow: /\n"
     with _served(*found.values()) as urls:
-        found["urls"] = dict(zip("abc", urls, strict=True))
+        found["urls"] = dict(zip("abcdef", urls, strict=True))
         found["dead"] = f"http://127.0.0.1:{_dead_port()}/"
         yield found
 
@@ -100,14 +104,15 @@ def first_batch(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory)
     urls = sites["urls"]
     csv_path = _sites_csv(work / "SITES.csv", [(urls["a"], "甲市", "宜春市"), (urls["b"], "乙县", "宜春市"),
                                                (urls["c"], "=cmd|' /C calc'!A0", "萍乡市"),
-                                               (sites["dead"], "死站", "萍乡市")])
+                                               (sites["dead"], "死站", "萍乡市"), (urls["d"], "丁乡", ""),
+                                               (urls["e"], "戊村", ""), (urls["f"], "己街道", "")])
     toml = work / "govseo.toml"
     toml.write_text('[batch.groups."萍乡市"]\nmax_pages = 3\n', encoding="utf-8")
     out = work / "out"
     proc = govseo("batch", str(csv_path), "--out", str(out), "--parallel", "2", "--max-pages", "30",
                   "--timeout", "5", "--config", str(toml), check=False)
     return {"out": out, "csv": csv_path, "toml": toml, "proc": proc,
-            "totals": {k: sites[k].total() for k in "abc"}}
+            "totals": {k: sites[k].total() for k in "abcdef"}}
 
 
 def _verdict(out: Path, url: str) -> dict[str, Any]:
@@ -131,7 +136,17 @@ def test_every_site_gets_a_verdict(sites: dict[str, Any], first_batch: dict[str,
     assert sites["c"].own()["/p5.html"] == 0
     dead = _verdict(out, sites["dead"])
     assert dead["status"] == "unreachable" and dead["score"] is None and dead["reason"] == "连接被拒绝"
-    assert "4/4" in proc.stderr and "站点无法访问" in proc.stderr
+    robots = _verdict(out, urls["d"])
+    assert robots["status"] == "unreachable" and robots["score"] is None
+    assert robots["reason"] == "robots.txt 无法获取（HTTP 503），搜索引擎会暂停抓取全站"
+    home = _verdict(out, urls["e"])                 # answers, with an error: scored, and flagged
+    assert home["status"] == "ok" and isinstance(home["score"], int) and home["vetoes"] == ["home_error"]
+    assert _verdict(out, urls["a"])["vetoes"] == []
+    blocked = _verdict(out, urls["f"])              # robots.txt keeps every crawler out: no crawl, no score
+    assert blocked["status"] == "unreachable" and blocked["score"] is None and blocked["vetoes"] == ["robots_blocked"]
+    assert blocked["reason"].startswith("robots.txt 禁止抓取首页")
+    assert sites["f"].own()["/"] == 0
+    assert "7/7" in proc.stderr and "站点无法访问" in proc.stderr
     assert "league.csv" in proc.stdout
 
 
@@ -140,8 +155,8 @@ def test_league_csv_and_page(sites: dict[str, Any], first_batch: dict[str, Any])
     raw = (out / "league.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [r["url"] for r in rows][-1] == sites["dead"]
-    scores = [int(r["score"]) for r in rows[:3]]
+    assert {r["url"] for r in rows[-3:]} == {sites["dead"], urls["d"], urls["f"]}
+    scores = [int(r["score"]) for r in rows[:4]]
     assert scores == sorted(scores, reverse=True)
     by_url = {r["url"]: r for r in rows}
     assert by_url[urls["c"]]["name"] == "'=cmd|' /C calc'!A0" and by_url[urls["c"]]["group"] == "萍乡市"
@@ -152,16 +167,19 @@ def test_league_csv_and_page(sites: dict[str, Any], first_batch: dict[str, Any])
         assert f'href="{site_folder(urls[key])}/report.html"' in index
     assert f'href="{site_folder(sites["dead"])}/report.html"' not in index
     assert "宜春市" in index and "萍乡市" in index and "Content-Security-Policy" in index
+    assert "首页返回错误" in index and "robots.txt 无法获取" in index
+    assert by_url[urls["e"]]["verdict"] == "已审计；首页返回错误"
+    assert by_url[urls["f"]]["verdict"].startswith("站点无法访问；robots.txt 屏蔽百度蜘蛛（robots.txt 禁止抓取首页")
 
 
 def test_second_run_fetches_nothing(sites: dict[str, Any], first_batch: dict[str, Any]) -> None:
-    before = {k: sites[k].total() for k in "abc"}
+    before = {k: sites[k].total() for k in "abcdef"}
     assert before == first_batch["totals"]
     stamp = (first_batch["out"] / "index.html").stat().st_mtime_ns
     proc = govseo("batch", str(first_batch["csv"]), "--out", str(first_batch["out"]), "--parallel", "2",
                   "--max-pages", "30", "--timeout", "5", "--config", str(first_batch["toml"]))
-    assert {k: sites[k].total() for k in "abc"} == before
-    assert proc.stderr.count("已有结果，跳过") == 4
+    assert {k: sites[k].total() for k in "abcdef"} == before
+    assert proc.stderr.count("已有结果，跳过") == 7
     assert (first_batch["out"] / "index.html").stat().st_mtime_ns != stamp        # the league is rebuilt
     assert _verdict(first_batch["out"], sites["dead"])["status"] == "unreachable"
 
@@ -190,27 +208,39 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_ctrl_c_leaves_no_process_and_the_site_resumes(tmp_path: Path) -> None:
+def _stop_midway(command: list[str], slow: Site, pages: int, how: signal.Signals) -> tuple[int, str, set[int]]:
+    """Start the batch, let ``pages`` pages of the slow site be fetched, signal it; (exit code, stderr, the
+    processes it had)."""
+    batch = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while sum(n for p, n in slow.own().items() if p.startswith("/p")) < pages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    family = _descendants(batch.pid)
+    batch.send_signal(how)
+    _, stderr = batch.communicate(timeout=120)
+    time.sleep(0.5)
+    return batch.returncode, stderr, family
+
+
+def test_kill_and_ctrl_c_leave_no_process_and_the_site_resumes(tmp_path: Path) -> None:
     slow = Site("丁镇人民政府", 14, delay=0.25)
     with _served(slow) as (url,):
         csv_path = _sites_csv(tmp_path / "SITES.csv", [(url, "丁镇", "")])
         out = tmp_path / "out"
+        folder = out / site_folder(url)
         command = [sys.executable, "-m", "govseo", "batch", str(csv_path), "--out", str(out), "--concurrency", "1",
                    "--max-pages", "40", "--quiet"]
-        batch = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while sum(n for p, n in slow.own().items() if p.startswith("/p")) < 4 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        family = _descendants(batch.pid)
-        assert len(family) >= 2            # the site process and its crawl (and page feed)
-        batch.send_signal(signal.SIGINT)
-        _, stderr = batch.communicate(timeout=120)
-        assert batch.returncode == 130, stderr
-        assert "已中断" in stderr
-        time.sleep(0.5)
+        code, _, family = _stop_midway(command, slow, 3, signal.SIGKILL)
+        assert code == -signal.SIGKILL
+        assert len(family) >= 3            # the site process, its crawl and its page feed
         assert [pid for pid in family if _alive(pid)] == []
-        folder = out / site_folder(url)
         assert (folder / "crawl.sqlite").is_file() and not (folder / "verdict.json").exists()
+
+        code, stderr, family = _stop_midway(command, slow, 6, signal.SIGINT)
+        assert code == 130, stderr
+        assert "已中断" in stderr
+        assert len(family) >= 3 and [pid for pid in family if _alive(pid)] == []
+        assert not (folder / "verdict.json").exists()
         fetched = slow.own()
         assert 0 < sum(n for p, n in fetched.items() if p.startswith("/p")) < 14
 
@@ -219,8 +249,17 @@ def test_ctrl_c_leaves_no_process_and_the_site_resumes(tmp_path: Path) -> None:
         verdict = json.loads((folder / "verdict.json").read_text(encoding="utf-8"))
         assert verdict["status"] == "ok" and verdict["pages"] == 15
         again = slow.own()
-        for path in (p for p in slow.pages if p.startswith("/p")):
-            assert again[path] == 1, (path, fetched[path], again[path])      # resumed: nothing fetched twice
+        for path in (p for p in slow.pages if p.startswith("/p")):        # resumed: nothing stored is fetched again
+            assert again[path] == (fetched[path] or 1), (path, fetched[path], again[path])
+        # kill -9 loses only the request in flight (one at --concurrency 1); Ctrl-C lets it finish
+        assert sum(n - 1 for p, n in again.items() if p.startswith("/p")) <= 1
+
+        proc = subprocess.run([*command, "--refresh"], cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        refreshed = slow.own()
+        assert all(refreshed[p] == again[p] + 1 for p in slow.pages if p.startswith("/p"))   # --refresh: again
+        assert json.loads((folder / "verdict.json").read_text(encoding="utf-8"))["finished_at"] >= \
+            verdict["finished_at"]
 
 
 def test_check_batch_against_an_older_batch(sites: dict[str, Any], first_batch: dict[str, Any],
@@ -243,11 +282,11 @@ def test_check_batch_against_an_older_batch(sites: dict[str, Any], first_batch: 
     proc = govseo("check", str(new), "--baseline", str(old), check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    assert "未通过" in lines[0] and "退步 1 个" in lines[0] and "缺少 2 个" in lines[0]
+    assert "未通过" in lines[0] and "退步 1 个" in lines[0] and "缺少 5 个" in lines[0]
     assert any(line.startswith(f"[退步] {site_folder(urls['b'])}") for line in lines)
     assert not any(line.startswith(f"[退步] {site_folder(urls['a'])}") for line in lines)
     assert any("noindex" in line for line in lines)
-    assert sum(line.startswith("[缺少]") for line in lines) == 2
+    assert sum(line.startswith("[缺少]") for line in lines) == 5
 
     english = govseo("check", str(old), "--baseline", str(new), "--lang", "en", check=False)
     assert english.returncode == 0, english.stdout

@@ -237,7 +237,8 @@ def _verdicts(tmp_path: Path) -> Path:
              SiteSpec("http://c.gov.cn/", "+c", "-萍乡市", "c.gov.cn", 4),
              SiteSpec("http://d.gov.cn/", "@d", "", "d.gov.cn", 5)]
     write_verdict(tmp_path, specs[0], "ok", None, {"score": 55, "pages": 10, "services": 4, "hard_services": 3,
-                                                   "errors": 7, "vetoes": ["home_error"]})
+                                                   "errors": 7, "vetoes": ["home_error"],
+                                                   "categories": {"indexability": 37, "gov": None}})
     write_verdict(tmp_path, specs[1], "ok", None, {"score": 91, "pages": 20, "services": 2, "hard_services": 0,
                                                    "errors": 1, "vetoes": []})
     write_verdict(tmp_path, specs[2], "unreachable", "连接被拒绝")
@@ -279,5 +280,8 @@ def test_league_page_groups_links_and_escaping(tmp_path: Path) -> None:
     assert 'href="a.gov.cn/report.html"' in index and 'href="c.gov.cn/report.html"' not in index
     assert "<script>alert(1)</script>" not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
     assert "站点无法访问" in index and "首页返回错误" in index
+    row = next(r for r in context["rows"] if r["url"] == "http://a.gov.cn/")
+    assert [c["score"] for c in row["categories"]] == [37, None, None, None, None]      # indexability first
+    assert '<span class="score g-poor">37</span>' in index
     english = write_league(out, "en")[0].read_text(encoding="utf-8")
     assert "site unreachable" in english and "home page answers an error" in english

@@ -129,17 +129,17 @@ def _verdict_words(verdict: dict[str, Any] | None, lang: str) -> str:
 
 def _fetched(db: Path) -> int:
     """URLs in a running site's crawl store so far (0 while it does not exist yet)."""
-    from crawler.store import CrawlStore, StoreError
+    from crawler.store import CrawlStore
 
     if not db.is_file():
         return 0
     try:
         store = CrawlStore(db, create=False)
-    except (StoreError, OSError):
+    except Exception:          # not yet a store (being created or replaced): no figure this time
         return 0
     try:
         return store.count("fetches")
-    except Exception:          # a store being replaced under us: no figure this time
+    except Exception:
         return 0
     finally:
         with contextlib.suppress(Exception):

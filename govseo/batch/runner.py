@@ -165,12 +165,29 @@ def run_site(spec: SiteSpec, out_dir: str, argv: list[str], refresh: bool = Fals
     except KeyboardInterrupt:
         raise
     except Unreachable as exc:
+        if _start_blocked(db, spec.url):
+            return write_verdict(out_dir, spec, "unreachable", message("batch_robots_all", lang),
+                                 {"vetoes": ["robots_blocked"]})
         return write_verdict(out_dir, spec, "unreachable", exc.reason)
     except Exception as exc:          # a site is a verdict, never a crash of the batch
         detail = str(exc) if isinstance(exc, UsageError) else f"{type(exc).__name__}: {exc}"
         detail = " ".join(detail.split())[:300]
         return write_verdict(out_dir, spec, "failed", message("batch_failed", lang, error=detail))
     return _audited_verdict(out_dir, spec, paths[0], lang)
+
+
+def _start_blocked(db: Path, url: str) -> bool:
+    """True when robots.txt kept the crawl from its start URL (state "blocked" in the crawl store)."""
+    from crawler.store import CrawlStore, StoreError
+
+    try:
+        store = CrawlStore(db, create=False)
+    except StoreError:
+        return False
+    try:
+        return any(row[1] == url and row[2] == "blocked" for row in store.iter_urls())
+    finally:
+        store.close()
 
 
 def _audited_verdict(out_dir: str, spec: SiteSpec, result_path: Path, lang: str) -> dict[str, Any]:
