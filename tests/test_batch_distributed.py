@@ -317,3 +317,14 @@ def test_site_lock_is_exclusive_and_only_its_holder_renews_or_frees_it(redis_url
         ("acquire", "h1"), ("release", "h1"), ("acquire", "h2"), ("acquire", "h1")]
     assert site_key("/srv/govseo/batch", "a") != site_key("/srv/govseo/other", "a")
     client.close()
+
+
+def test_job_options_name_files_by_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker runs elsewhere (another directory, another machine): --config and --queries travel absolute,
+    other options unchanged."""
+    from govseo.batch.broker import portable_argv
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["--config", "govseo.toml", "--max-pages", "50", "--queries=q/queries.csv", "--include", "/bm1/"]
+    assert portable_argv(argv) == ["--config", str(tmp_path / "govseo.toml"), "--max-pages", "50",
+                                   f"--queries={tmp_path / 'q' / 'queries.csv'}", "--include", "/bm1/"]

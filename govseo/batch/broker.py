@@ -68,8 +68,27 @@ def job_payload(spec: Any, out_dir: str, argv: Sequence[str], *, refresh: bool, 
     import os
 
     fields = asdict(spec) if is_dataclass(spec) else dict(spec._asdict())
-    return {"v": 1, "spec": fields, "out": os.path.abspath(out_dir), "argv": list(argv), "refresh": refresh,
-            "lang": lang, "since": since}
+    return {"v": 1, "spec": fields, "out": os.path.abspath(out_dir), "argv": portable_argv(argv),
+            "refresh": refresh, "lang": lang, "since": since}
+
+
+#: run options naming a file: a worker runs in another directory, often on another machine
+PATH_OPTIONS = ("--config", "--queries")
+
+
+def portable_argv(argv: Sequence[str]) -> list[str]:
+    """The run options with their file arguments made absolute (the files must be on the shared
+    filesystem too, like DIR)."""
+    import os
+
+    out = list(argv)
+    for number, item in enumerate(out):
+        if item in PATH_OPTIONS and number + 1 < len(out):
+            out[number + 1] = os.path.abspath(out[number + 1])
+        elif item.split("=", 1)[0] in PATH_OPTIONS and "=" in item:
+            flag, value = item.split("=", 1)
+            out[number] = f"{flag}={os.path.abspath(value)}"
+    return out
 
 
 def enqueue(broker: Any, jobs: Sequence[dict[str, Any]]) -> None:
@@ -136,7 +155,7 @@ def _wait(client: Any, broker: Any, jobs: list[dict[str, Any]], out_dir: str, to
             if tty and not quiet:
                 print(file=sys.stderr)
             return
-        time.sleep(settings.poll)
+        time.sleep(max(settings.poll, len(pending) / 2000))     # ~1 look a second per 2,000 sites at most
 
 
 def _shown(url: str) -> str:
