@@ -147,6 +147,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "time limit: {site} ran over {seconds} s, stopped and marked failed"),
     "worker_site_crashed": ("{site} 的运行进程意外退出（第 {n} 次），稍后续抓",
                             "the run of {site} ended without a result (#{n}); it resumes later"),
+    "broker_detached": ("已停止等待；站点任务仍在队列中，由 govseo worker 继续运行；再次运行同一命令可继续等待并生成排名",
+                        "stopped waiting; the site jobs stay queued and the workers go on; run the same command "
+                        "again to wait for them and get the league"),
     "worker_failed_time_limit": ("运行超过时间限制（{seconds} 秒），已终止", "stopped at the time limit ({seconds} s)"),
     "worker_failed_crashes": ("运行进程 {n} 次意外退出，没有结果", "the run process ended without a result {n} times"),
 }

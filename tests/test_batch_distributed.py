@@ -328,3 +328,59 @@ def test_job_options_name_files_by_absolute_path(tmp_path: Path, monkeypatch: py
     argv = ["--config", "govseo.toml", "--max-pages", "50", "--queries=q/queries.csv", "--include", "/bm1/"]
     assert portable_argv(argv) == ["--config", str(tmp_path / "govseo.toml"), "--max-pages", "50",
                                    f"--queries={tmp_path / 'q' / 'queries.csv'}", "--include", "/bm1/"]
+
+
+@needs_redis
+def test_site_whose_lock_is_held_waits_and_runs_once_it_is_free(redis_url: str, tmp_path: Path) -> None:
+    """A job that finds its site's lock held by a live holder is retried later (through the delay queue),
+    never dropped: the site runs once the holder lets go."""
+    import redis
+
+    from govseo.batch.distlock import SiteLock, site_key
+    from govseo.batch.sites import site_folder
+
+    site = Site(4)
+    client = redis.Redis.from_url(redis_url)
+    with serve_routes(site.routes) as url:
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"url,name,group\n{url},站点,\n", encoding="utf-8")
+        out = tmp_path / "out"
+        holder = SiteLock(client, site_key(str(out), site_folder(url)), site_folder(url), ttl=120, holder="other")
+        assert holder.acquire()
+        worker = _start(["worker", "--broker", redis_url], tmp_path / "worker.log")
+        batch = _start(["batch", str(sites), "--out", str(out), "--broker", redis_url], tmp_path / "batch.log")
+        try:
+            _wait_for(lambda: client.hlen("govseo:sites.DQ.msgs") == 1, 30, "the busy site's retry in the delay queue")
+            assert not site.log and batch.poll() is None
+            holder.release()
+            assert batch.wait(60) == 0, (tmp_path / "batch.log").read_text()
+        finally:
+            for proc in (worker, batch):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(30)
+            client.close()
+    assert json.loads((out / site_folder(url) / "verdict.json").read_text(encoding="utf-8"))["status"] == "ok"
+    assert site.own_requests()
+
+
+@needs_redis
+def test_ctrl_c_stops_only_the_waiting(redis_url: str, tmp_path: Path) -> None:
+    import redis
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("url,name,group\nhttp://127.0.0.1:9/,站点,\n", encoding="utf-8")
+    batch = _start(["batch", str(sites), "--out", str(tmp_path / "out"), "--broker", redis_url, "--lang", "en"],
+                   tmp_path / "batch.log")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        _wait_for(lambda: client.hlen("govseo:sites.msgs") == 1, 30, "the site job")
+        batch.send_signal(signal.SIGINT)
+        assert batch.wait(30) == 130
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+    log = (tmp_path / "batch.log").read_text()
+    assert "stopped waiting; the site jobs stay queued" in log and "Traceback" not in log
+    assert client.hlen("govseo:sites.msgs") == 1        # still queued for the workers
+    client.close()

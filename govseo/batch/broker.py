@@ -106,7 +106,7 @@ def run_distributed(specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, 
                     lang: str, quiet: bool = False, settings: DistSettings | None = None) -> None:
     """``govseo batch --broker URL`` (govseo/batch/command.py): enqueue the sites that need a run, then wait
     until each has its verdict, showing the progress on stderr. UsageError (one line, exit 2) when the
-    broker cannot be used; KeyboardInterrupt leaves the jobs to the workers."""
+    broker cannot be used; Ctrl-C stops the waiting only (one line, exit 130): the jobs stay queued."""
     import redis
 
     from govseo.batch.distlock import redis_now
@@ -127,7 +127,11 @@ def run_distributed(specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, 
             if not quiet:
                 print(f"govseo: {message('broker_enqueued', lang, n=len(todo), total=len(specs), url=_shown(url))}",
                       file=sys.stderr, flush=True)
-            _wait(client, dramatiq_broker, todo, out_dir, len(specs), settings, lang, quiet)
+            try:
+                _wait(client, dramatiq_broker, todo, out_dir, len(specs), settings, lang, quiet)
+            except KeyboardInterrupt:
+                print(f"\ngovseo: {message('broker_detached', lang)}", file=sys.stderr, flush=True)
+                raise SystemExit(130) from None
         except redis.RedisError as exc:
             raise BrokerError("broker_unreachable", url=_shown(url), error=str(exc).splitlines()[0]) from exc
     except BrokerError as exc:
