@@ -384,3 +384,31 @@ def test_ctrl_c_stops_only_the_waiting(redis_url: str, tmp_path: Path) -> None:
     assert "stopped waiting; the site jobs stay queued" in log and "Traceback" not in log
     assert client.hlen("govseo:sites.msgs") == 1        # still queued for the workers
     client.close()
+
+
+@needs_redis
+def test_site_over_the_time_limit_is_stopped_and_marked_failed(redis_url: str, tmp_path: Path) -> None:
+    slow = Site(SLOW_PAGES, delay=SLOW)
+    with serve_routes(slow.routes) as url:
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"url,name,group\n{url},慢站,\n", encoding="utf-8")
+        out = tmp_path / "out"
+        worker = _start(["worker", "--broker", redis_url, "--time-limit", "4", "--lang", "en"], tmp_path / "worker.log")
+        batch = _start(["batch", str(sites), "--out", str(out), "--broker", redis_url, "--concurrency", "1"],
+                       tmp_path / "batch.log")
+        try:
+            assert batch.wait(90) == 0, (tmp_path / "batch.log").read_text()
+            ended = time.time()
+            time.sleep(1.5)
+            late = [e for e in slow.own_requests() if e[0] > ended]
+        finally:
+            for proc in (worker, batch):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(30)
+    verdicts = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*/verdict.json")]
+    assert [v["status"] for v in verdicts] == ["failed"]
+    assert "time limit (4 s)" in verdicts[0]["reason"] or "时间限制（4 秒）" in verdicts[0]["reason"]
+    assert len(slow.own_requests()) < SLOW_PAGES          # stopped in the middle of the crawl
+    assert not late                                         # and its crawl process died with it
+    assert "time limit" in (tmp_path / "worker.log").read_text()
