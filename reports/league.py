@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Collection
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -84,12 +85,14 @@ def site_summary(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_verdicts(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Every ``DIR/*/verdict.json`` that can be read, in folder order."""
+def read_verdicts(out_dir: str | os.PathLike[str], folders: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """Every ``DIR/*/verdict.json`` that can be read (only those of ``folders`` when given), in folder order."""
     import json
 
     found = []
     for path in sorted(Path(out_dir).glob("*/verdict.json")):
+        if folders is not None and path.parent.name not in folders:
+            continue
         try:
             verdict = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -185,12 +188,14 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
             "group_names": [g["key"] for g in group_rows]}
 
 
-def write_league(out_dir: str | os.PathLike[str], lang: str = "zh") -> list[Path]:
-    """DIR/index.html and DIR/league.csv from the verdicts found in DIR."""
+def write_league(out_dir: str | os.PathLike[str], lang: str = "zh",
+                 folders: Collection[str] | None = None) -> list[Path]:
+    """DIR/index.html and DIR/league.csv from the verdicts found in DIR (of ``folders`` only, when given: the
+    sites of the batch's SITES.csv, leaving out the folders of sites no longer listed)."""
     from reports.html import render_page
 
     out = Path(out_dir)
-    verdicts = read_verdicts(out)
+    verdicts = read_verdicts(out, folders)
     index = out / "index.html"
     html = render_page("league.html.j2", league_context(verdicts, lang))
     with atomic_open(index, encoding="utf-8") as handle:

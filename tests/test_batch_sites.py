@@ -272,6 +272,9 @@ def test_league_page_groups_links_and_escaping(tmp_path: Path) -> None:
     (out / "stray").mkdir()
     (out / "stray" / "verdict.json").write_text(json.dumps({"folder": "elsewhere", "status": "ok"}))
     assert {v["folder"] for v in read_verdicts(out)} == {"a.gov.cn", "b.gov.cn", "c.gov.cn", "d.gov.cn"}
+    assert {v["folder"] for v in read_verdicts(out, {"b.gov.cn", "x"})} == {"b.gov.cn"}
+    only = write_league(out, "zh", {"a.gov.cn", "c.gov.cn"})
+    assert len((only[1]).read_text(encoding="utf-8-sig").splitlines()) == 3
     context = league_context(read_verdicts(out), "zh")
     groups = {g["key"]: g for g in context["groups"]}
     assert groups["宜春市"]["median"] == 73 and groups["宜春市"]["hard"] == 3 and groups["宜春市"]["sites"] == 2

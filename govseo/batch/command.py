@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from govseo.batch.runner import VERDICT, run_argv, site_options
+from govseo.batch.runner import run_argv, site_options
 from govseo.batch.sites import SiteSpec, read_sites
 from govseo.commands import UsageError, _out_dir
 from govseo.config import Config
@@ -50,10 +50,11 @@ def cmd_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
         outcome = run_local(specs, str(out), argv, parallel=parallel, refresh=args.refresh, lang=lang,
                             quiet=args.quiet)
         interrupted = outcome.interrupted
-    paths = write_league(out, lang)
+    folders = {spec.folder for spec in specs}
+    paths = write_league(out, lang, folders)
     from reports.league import read_verdicts
 
-    verdicts = read_verdicts(out)
+    verdicts = read_verdicts(out, folders)
     counts = {s: sum(v.get("status") == s for v in verdicts) for s in ("ok", "unreachable", "failed")}
     if interrupted:
         print(f"govseo: {message('batch_interrupted', lang)}", file=sys.stderr)
@@ -65,10 +66,6 @@ def cmd_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 # ---------------------------------------------------------------------------- govseo check DIR --baseline OLD
-def is_batch_dir(path: str) -> bool:
-    return Path(path).is_dir()
-
-
 def _site_verdicts(path: Path) -> dict[str, dict[str, Any]]:
     from reports.league import read_verdicts
 
@@ -128,6 +125,3 @@ def cmd_check_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
                   missing=len(missing)))
     print("\n".join(lines), end="\n" if lines else "")
     return 1 if worse else 0
-
-
-__all__ = ["VERDICT", "cmd_batch", "cmd_check_batch", "is_batch_dir"]
