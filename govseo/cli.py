@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from crawler.store import StoreError
 from govseo import __version__
+from govseo.batch.distcli import add_worker_parser, cmd_worker
 from govseo.commands import COMMANDS, UsageError, resolve_lang
 from govseo.config import ConfigError, load_config, load_queries
 from govseo.memory import tune_allocator
@@ -118,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("baseline", metavar="BASE.json")
     p.add_argument("--allow-regression", action="store_true", help="允许得分下降或新增错误")
     _common(p)
+
+    add_worker_parser(sub)
     return parser
 
 
@@ -132,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config)
         if getattr(args, "queries", None):
             config.queries = load_queries(args.queries)
-        return COMMANDS[args.command](args, config, lang)
+        return {**COMMANDS, "worker": cmd_worker}[args.command](args, config, lang)
     except UsageError as exc:
         print(f"govseo: {exc}", file=sys.stderr)
         return 2

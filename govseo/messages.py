@@ -131,6 +131,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch_no_broker": ("此版本不支持 --broker（分布式模式）", "--broker (distributed mode) is not available in this build"),
     "batch_check_not_batch": ("不是批量审计的输出目录（缺少 verdict.json）：{path}",
                               "not a batch output directory (no verdict.json): {path}"),
+    # govseo batch --broker / govseo worker (govseo/batch/broker.py, worker.py, distrun.py)
+    "broker_url_bad": ("消息代理地址无效：{url}（{error}；应为 redis://主机:端口/库号）",
+                       "bad broker URL: {url} ({error}; redis://HOST:PORT/DB expected)"),
+    "broker_unreachable": ("无法连接消息代理 {url}：{error}", "cannot reach the broker {url}: {error}"),
+    "broker_enqueued": ("已提交 {n} 个站点任务（共 {total} 个站点）→ {url}，等待 govseo worker 运行",
+                       "{n} site jobs enqueued ({total} sites) → {url}; waiting for govseo worker"),
+    "broker_progress": ("已完成 {done}/{total} 个站点，正在运行 {running} 个，在线 worker {workers} 个",
+                       "{done}/{total} sites done, {running} running, {workers} workers online"),
+    "worker_started": ("已连接 {url}，同时运行 {n} 个站点（Ctrl-C 停止）", "connected to {url}, {n} sites at once (Ctrl-C stops)"),
+    "worker_stopping": ("正在停止：运行中的站点回到队列", "stopping: running sites go back to the queue"),
+    "worker_site_start": ("开始：{site}（{url}）", "start: {site} ({url})"),
+    "worker_site_done": ("完成：{site}", "done: {site}"),
+    "worker_site_timeout": ("超时：{site} 运行超过 {seconds} 秒，已终止并记为失败",
+                            "time limit: {site} ran over {seconds} s, stopped and marked failed"),
+    "worker_site_crashed": ("{site} 的运行进程意外退出（第 {n} 次），稍后续抓",
+                            "the run of {site} ended without a result (#{n}); it resumes later"),
+    "broker_detached": ("已停止等待；站点任务仍在队列中，由 govseo worker 继续运行；再次运行同一命令可继续等待并生成排名",
+                        "stopped waiting; the site jobs stay queued and the workers go on; run the same command "
+                        "again to wait for them and get the league"),
+    "worker_failed_time_limit": ("运行超过时间限制（{seconds} 秒），已终止", "stopped at the time limit ({seconds} s)"),
+    "worker_failed_crashes": ("运行进程 {n} 次意外退出，没有结果", "the run process ended without a result {n} times"),
 }
 
 
