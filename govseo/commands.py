@@ -21,11 +21,13 @@ class UsageError(Exception):
 
 
 class Unreachable(UsageError):
-    """The start URL never answered (DNS, refused, TLS, timeout, robots): ``reason`` names why."""
+    """The start URL never answered (DNS, refused, TLS, timeout, robots): ``reason`` names why, and ``reasons``
+    in each language ({"zh": …, "en": …}: a batch's league may be written in the other one)."""
 
-    def __init__(self, text: str, reason: str) -> None:
+    def __init__(self, text: str, reason: str, reasons: dict[str, str] | None = None) -> None:
         super().__init__(text)
         self.reason = reason
+        self.reasons = reasons or {}
 
 
 def resolve_lang(args: argparse.Namespace) -> str:
@@ -117,8 +119,9 @@ def _do_crawl(opts: Any, db: Path, lang: str, feed: Any = None, *, resume: bool 
     except CrawlError as exc:
         raise UsageError(message(exc.key, lang, **exc.params)) from exc
     if not summary.start_ok:
-        reason = _start_error(db, opts.start_urls[0], lang)
-        raise Unreachable(message("start_unreachable", lang, url=opts.start_urls[0], error=reason), reason)
+        reasons = {each: _start_error(db, opts.start_urls[0], each) for each in ("zh", "en")}
+        reason = reasons.get(lang, reasons["zh"])
+        raise Unreachable(message("start_unreachable", lang, url=opts.start_urls[0], error=reason), reason, reasons)
     key = "crawl_done" if summary.finished else "crawl_partial"
     print(message(key, lang, pages=summary.pages, now=summary.fetched_now, db=db), file=sys.stderr)
     if not summary.finished:

@@ -128,11 +128,17 @@ def write_league_csv(verdicts: list[dict[str, Any]], path: str | os.PathLike[str
     return path
 
 
+def reason_in(verdict: dict[str, Any], lang: str) -> str:
+    """The verdict's reason in ``lang`` (``reasons``), else as the run wrote it."""
+    reasons = verdict.get("reasons")
+    return text(reasons.get(lang) if isinstance(reasons, dict) and reasons.get(lang) else verdict.get("reason"))
+
+
 def _verdict_cell(verdict: dict[str, Any], lang: str, t: dict[str, Any]) -> str:
     """The verdict, its veto flags and its reason: "已审计；首页返回错误", "站点无法访问（连接被拒绝）"."""
     words = [verdict_word(verdict, lang, t)]
     words += [t["league_vetoes"][v] for v in verdict.get("vetoes") or [] if v in t["league_vetoes"]]
-    reason = text(verdict.get("reason"))
+    reason = reason_in(verdict, lang)
     if lang == "en":
         return "; ".join(words) + (f" ({reason})" if reason else "")
     return "；".join(words) + (f"（{reason}）" if reason else "")
@@ -163,7 +169,7 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
             "place": place if score is not None else None, "url": text(verdict.get("url")),
             "name": text(verdict.get("name")) or text(verdict.get("site_name")) or folder,
             "group": text(verdict.get("group")), "status": status, "status_word": verdict_word(verdict, lang, t),
-            "reason": text(verdict.get("reason")), "score": score, "grade": grade(score),
+            "reason": reason_in(verdict, lang), "score": score, "grade": grade(score),
             "href": f"{folder}/report.html" if has_report else None,
             "pages": int_of(verdict.get("pages")) or 0, "services": int_of(verdict.get("services")) or 0,
             "hard": int_of(verdict.get("hard_services")) or 0, "errors": int_of(verdict.get("errors")) or 0,

@@ -295,3 +295,16 @@ def test_league_page_groups_links_and_escaping(tmp_path: Path) -> None:
     assert '<span class="score g-poor">37</span>' in index
     english = write_league(out, "en")[0].read_text(encoding="utf-8")
     assert "site unreachable" in english and "home page answers an error" in english
+
+
+def test_a_reason_is_kept_in_both_languages_for_the_league(tmp_path) -> None:
+    from govseo.batch.runner import both_languages, write_verdict
+    from govseo.batch.sites import SiteSpec
+    from reports.league import reason_in
+
+    spec = SiteSpec("http://127.0.0.1:9/", "已关停网站", "示例省", "127.0.0.1_9", 2)
+    verdict = write_verdict(tmp_path, spec, "unreachable", "连接被拒绝", reasons={"zh": "连接被拒绝", "en": "refused"})
+    assert (reason_in(verdict, "zh"), reason_in(verdict, "en")) == ("连接被拒绝", "refused")
+    assert both_languages("batch_no_pages")["en"] != both_languages("batch_no_pages")["zh"]
+    older = {**verdict, "reasons": None}                 # a verdict written before reasons were kept
+    assert reason_in(older, "en") == "连接被拒绝"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from govseo.batch.runner import is_done, read_verdict, run_site, write_verdict
+from govseo.batch.runner import both_languages, is_done, read_verdict, run_site, write_verdict
 from govseo.batch.sites import SiteSpec
 from govseo.messages import message
 
@@ -205,7 +205,8 @@ def _verdict_after(out_dir: str, item: _Running, lang: str) -> dict[str, Any]:
         return verdict
     code = item.process.exitcode
     what = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return write_verdict(out_dir, item.spec, "failed", message("batch_failed", lang, error=what))
+    return write_verdict(out_dir, item.spec, "failed", message("batch_failed", lang, error=what),
+                         reasons=both_languages("batch_failed", error=what))
 
 
 def _wait(running: list[_Running], timeout: float) -> None:

@@ -55,13 +55,14 @@ def is_done(out_dir: str | os.PathLike[str], spec: SiteSpec) -> bool:
 
 
 def write_verdict(out_dir: str | os.PathLike[str], spec: SiteSpec, status: str, reason: str | None = None,
-                  summary: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write ``DIR/<folder>/verdict.json`` atomically and return it."""
+                  summary: dict[str, Any] | None = None, reasons: dict[str, str] | None = None) -> dict[str, Any]:
+    """Write ``DIR/<folder>/verdict.json`` atomically and return it. ``reasons``: the reason in each language
+    ({"zh", "en"}), for a league written in another language than the run."""
     summary = dict(summary or {})
     score = summary.pop("score", None)
     verdict: dict[str, Any] = {
         "url": spec.url, "name": spec.name, "group": spec.group, "folder": spec.folder, "status": status,
-        "reason": reason, "score": score if status == "ok" else None,
+        "reason": reason, "reasons": reasons or {}, "score": score if status == "ok" else None,
         "pages": summary.pop("pages", 0) or 0, "finished_at": _now(), **summary,
     }
     folder = Path(out_dir) / spec.folder
@@ -167,13 +168,18 @@ def run_site(spec: SiteSpec, out_dir: str, argv: list[str], refresh: bool = Fals
     except Unreachable as exc:
         if _start_blocked(db, spec.url):
             return write_verdict(out_dir, spec, "unreachable", message("batch_robots_all", lang),
-                                 {"vetoes": ["robots_blocked"]})
-        return write_verdict(out_dir, spec, "unreachable", exc.reason)
+                                 {"vetoes": ["robots_blocked"]}, both_languages("batch_robots_all"))
+        return write_verdict(out_dir, spec, "unreachable", exc.reason, reasons=exc.reasons)
     except Exception as exc:          # a site is a verdict, never a crash of the batch
         detail = str(exc) if isinstance(exc, UsageError) else f"{type(exc).__name__}: {exc}"
         detail = " ".join(detail.split())[:300]
-        return write_verdict(out_dir, spec, "failed", message("batch_failed", lang, error=detail))
+        return write_verdict(out_dir, spec, "failed", message("batch_failed", lang, error=detail),
+                             reasons=both_languages("batch_failed", error=detail))
     return _audited_verdict(out_dir, spec, paths[0], lang)
+
+
+def both_languages(key: str, **params: Any) -> dict[str, str]:
+    return {each: message(key, each, **params) for each in ("zh", "en")}
 
 
 def _start_blocked(db: Path, url: str) -> bool:
@@ -199,7 +205,9 @@ def _audited_verdict(out_dir: str, spec: SiteSpec, result_path: Path, lang: str)
     summary["report"] = "report.html"
     robots = summary.pop("robots_unavailable", None)
     if robots is not None:
-        return write_verdict(out_dir, spec, "unreachable", message("batch_robots_5xx", lang, what=robots), summary)
+        return write_verdict(out_dir, spec, "unreachable", message("batch_robots_5xx", lang, what=robots), summary,
+                             both_languages("batch_robots_5xx", what=robots))
     if not summary.get("pages"):
-        return write_verdict(out_dir, spec, "unreachable", message("batch_no_pages", lang), summary)
+        return write_verdict(out_dir, spec, "unreachable", message("batch_no_pages", lang), summary,
+                             both_languages("batch_no_pages"))
     return write_verdict(out_dir, spec, "ok", None, summary)
