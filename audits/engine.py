@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from audits.config import Config
 from audits.findability import assess
 from audits.jurisdiction import applies, site_jurisdiction
 from audits.model import Finding, Rule
@@ -17,9 +18,8 @@ from audits.rules import ALL_RULES
 from audits.rules.findability import HARD
 from audits.scoring import RuleOutcome
 from audits.site import Site, load_site
+from common.spool import Spool
 from crawler.store import CrawlStore
-from govseo.config import Config
-from govseo.spool import Spool
 
 
 def _applicable(rule: Rule, site: Site) -> int:

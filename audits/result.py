@@ -22,8 +22,8 @@ from audits.scoring import (
 from audits.site import Page, Site
 from audits.synonyms import load_synonyms
 from audits.views import service_views, view_evidence
-from govseo import __version__
-from govseo.spool import Spool
+from common import __version__
+from common.spool import Spool
 
 SCHEMA_VERSION = 1
 
@@ -110,7 +110,7 @@ def result_document(site: Site, outcomes: list[tuple[Rule, RuleOutcome, str | No
     """The result document. ``findings``: its rows in result order (rule order, then URL) and their
     ``counts`` per rule, as audits.engine.AuditFindings keeps them.
 
-    The long lists, findings, pages and services, are Spools (on disk, iterable, see govseo/spool.py)."""
+    The long lists, findings, pages and services, are Spools (on disk, iterable, see common/spool.py)."""
     scored = [o for _, o, _ in outcomes]
     categories = category_scores(scored, CATEGORIES)
     # findability: the mean service score, null without services (documented in audits/scoring.py)

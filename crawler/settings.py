@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from govseo import __version__
+from common import __version__
 
 DEFAULT_USER_AGENT = f"govseo/{__version__} (+https://github.com/govseo/govseo)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -1,3 +1,5 @@
 """govseo: find the government services citizens cannot find through search engines."""
 
-__version__ = "0.1.0"
+from common import __version__
+
+__all__ = ["__version__"]

@@ -17,8 +17,8 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from govseo.check import Assertions, Item, compare
-from govseo.resultfile import write_result
+from audits.resultfile import write_result
+from reports.check import Assertions, Item, compare
 
 _ALWAYS_REFUSED = ("crawl-incomplete", "rule-error")   # warnings for `check`, regressions for the ratchet
 

@@ -10,13 +10,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+from audits.config import ConfigError, load_config, load_queries
+from common import __version__
+from common.messages import message
 from crawler.store import StoreError
-from govseo import __version__
 from govseo.batch.distcli import add_worker_parser, cmd_worker
 from govseo.commands import COMMANDS, UsageError, resolve_lang
-from govseo.config import ConfigError, load_config, load_queries
 from govseo.memory import tune_allocator
-from govseo.messages import message
 
 
 # ---------------------------------------------------------------------------- argument parsing

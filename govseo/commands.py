@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from govseo.config import Config
-from govseo.messages import message
+from audits.config import Config
+from common.messages import message
 
 
 class UsageError(Exception):
@@ -167,7 +167,7 @@ def _summary(result: dict[str, Any], lang: str) -> str:
 
 
 def _load_result(path: str, lang: str) -> dict[str, Any]:
-    from govseo.resultfile import read_result
+    from audits.resultfile import read_result
 
     try:
         result = read_result(path)
@@ -231,7 +231,7 @@ def run_site_dir(opts: Any, out: Path, config: Config, lang: str, *, resume: boo
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     from audits.feed import FeedProcess
-    from govseo.resultfile import write_result
+    from audits.resultfile import write_result
 
     stages = _Stages()
     # A big crawl loads the audit's tokenizer when it ends (0.6 s of a run of minutes): while it runs,
@@ -266,7 +266,7 @@ def cmd_crawl(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, config: Config, lang: str) -> int:
-    from govseo.resultfile import write_result
+    from audits.resultfile import write_result
 
     out = Path(args.out)
     _out_dir(str(out.parent), lang)
@@ -313,7 +313,7 @@ def cmd_rules(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 def _load_checked(path: str, lang: str) -> dict[str, Any]:
-    from govseo.check import validate
+    from reports.check import validate
 
     result = _load_result(path, lang)
     problem = validate(result)
@@ -323,7 +323,7 @@ def _load_checked(path: str, lang: str) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace, config: Config, lang: str) -> int:
-    from govseo.check import Assertions, compare, summary_lines
+    from reports.check import Assertions, compare, summary_lines
     from reports.junit import write_junit
     from reports.markdown import write_markdown
 
@@ -349,7 +349,7 @@ def cmd_check(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 def cmd_baseline(args: argparse.Namespace, config: Config, lang: str) -> int:
     from govseo.baseline import update_baseline
-    from govseo.check import Assertions, item_line
+    from reports.check import Assertions, item_line
 
     current = _load_checked(args.result, lang)
     baseline = _load_checked(args.baseline, lang) if Path(args.baseline).exists() else None

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
 from reports.csvout import write_findings_csv, write_fixes_csv, write_pages_csv, write_services_csv
 from reports.html import render_index, write_html
 from reports.i18n import normalise_lang

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
 from reports.fixes import cause_text, fix_text, iter_fixes
 from reports.i18n import normalise_lang
 from reports.services_view import service_fixes, service_order

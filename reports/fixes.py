@@ -246,7 +246,7 @@ def result_headline(result: Any, lang: str) -> dict[str, str]:
 
 
 def check_headline(report: Any, lang: str) -> dict[str, str]:
-    """``headline`` of a ``govseo check`` report (govseo.check.CheckReport): its current site, fixes and services."""
+    """``headline`` of a ``govseo check`` report (reports.check.CheckReport): its current site, fixes and services."""
     t = labels(normalise_lang(lang))
     site = dict_of(getattr(report, "site", None))
     pairs = [(t["categories"].get(k, k), score_of(v)) for k, v in dict_of(site.get("categories")).items()]

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
 from reports.index import index_context
 from reports.view import build_context
 

@@ -18,8 +18,8 @@ import os
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from govseo.check import CheckReport, Item, clean_text, item_line
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
+from reports.check import CheckReport, Item, clean_text, item_line
 from reports.fixes import TOP_FIXES, check_headline, fix_sentence, read_fixes
 
 _SERVICE_KINDS = ("score-drop", "new-gate", "min-service-score", "missing-service")

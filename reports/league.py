@@ -19,7 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
 from reports.csvout import neutralise
 from reports.fixes import gates_of
 from reports.i18n import CATEGORIES, normalise_lang
@@ -189,7 +189,7 @@ def league_context(verdicts: list[dict[str, Any]], lang: str = "zh") -> dict[str
                            "scored": len(scores), "median": middle, "grade": grade(middle),
                            "hard": sum(r["hard"] for r in members),
                            "unreachable": sum(r["status"] == "unreachable" for r in members)})
-    from govseo import __version__
+    from common import __version__
 
     return {"lang": lang, "t": t, "rows": table, "groups": group_rows, "tool_version": __version__,
             "category_labels": [t["categories"][k] for k in CATEGORIES],

@@ -12,8 +12,8 @@ import os
 import re
 from typing import Any
 
-from govseo.check import CheckReport, clean_text, item_text
-from govseo.fileio import atomic_open
+from common.fileio import atomic_open
+from reports.check import CheckReport, clean_text, item_text
 from reports.fixes import TOP_FIXES, check_headline, fix_text, impact_text, read_fixes
 
 _LABELS: dict[str, dict[str, str]] = {

@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from govseo.spool import Spool
+from common.spool import Spool
 
 RUN_ROWS = 25_000  # items sorted in memory at a time by sorted_stream; longer streams are merged from disk
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from govseo.spool import is_rows
+from common.spool import is_rows
 from reports.i18n import SEVERITIES
 
 _SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}

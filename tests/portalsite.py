@@ -10,8 +10,8 @@ from typing import Any
 
 from sitebuilder import build_site, page
 
+from audits.config import Config
 from audits.engine import build_result
-from govseo.config import Config
 
 TOPICS = ["城市绿化", "道路养护", "公共交通", "社区医疗", "义务教育", "农业补贴", "文化活动", "防汛抗旱",
           "垃圾分类", "老旧小区", "消防安全", "食品安全", "就业培训", "养老服务", "水电保障", "旅游推广",

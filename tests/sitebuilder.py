@@ -156,9 +156,9 @@ def rendered_site(tmp_path: Path, routes: dict[str, Route], rendered: dict[str, 
 
 def run_rule(site: Site, rule_id: str, **params: Any) -> dict[str, Any]:
     """Findings of one rule keyed by URL path (the site's origin stripped)."""
+    from audits.config import Config
     from audits.engine import run_rules
     from audits.rules import RULES_BY_ID
-    from govseo.config import Config
 
     config = Config(rules={rule_id: params} if params else {})
     outcomes, findings = run_rules(site, config, [RULES_BY_ID[rule_id]])

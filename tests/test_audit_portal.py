@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from audits.config import Config
 from audits.engine import build_result
 from audits.rules import RULES_BY_ID
 from crawler.urls import normalize
-from govseo.config import Config
 from govseo.sample_portal import load_manifest
 
 MANIFEST = load_manifest()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import govseo
 
+from audits.config import Config, ConfigError, load_config
 from govseo.batch.runner import run_argv, site_args, write_verdict
 from govseo.batch.sites import SiteSpec, read_sites, site_folder
 from govseo.commands import UsageError
-from govseo.config import Config, ConfigError, load_config
 from reports.league import league_context, read_verdicts, site_summary, write_league
 
 

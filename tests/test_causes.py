@@ -8,8 +8,8 @@ from portalsite import article_path, audit, guide_path, html_pages, portal_route
 from sitebuilder import build_site
 
 from audits.causes import MAX_URLS, sort_key
+from audits.config import Config
 from audits.engine import build_result
-from govseo.config import Config
 
 NOINDEX = '<meta name="robots" content="noindex">'
 BASE = "http://portal.test"

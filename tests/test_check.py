@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from audits.config import ConfigError, load_config
+from audits.resultfile import read_result, write_result
+from common.spool import Spool
 from govseo.baseline import regressions, update_baseline
-from govseo.check import Assertions, compare, summary_lines, url_key, validate
-from govseo.config import ConfigError, load_config
-from govseo.resultfile import read_result, write_result
-from govseo.spool import Spool
+from reports.check import Assertions, compare, summary_lines, url_key, validate
 from reports.junit import junit_tree, write_junit
 from reports.markdown import markdown_summary, write_markdown
 

@@ -118,9 +118,9 @@ def test_a_big_sitemap_is_crawled_through_a_bounded_frontier(tmp_path):
 def test_the_crawl_and_the_audit_read_a_600_kb_robots_txt_alike(tmp_path):
     """One reading (crawler/robots.py): rules within the first 500 KiB hold, a rule the cut splits and rules
     after it do not, for the crawl's frontier and for the audit's robots-blocked alike."""
+    from audits.config import Config
     from audits.engine import audit_store
     from crawler.robots import MAX_BYTES
-    from govseo.config import Config
 
     head = b"User-agent: *\nDisallow: /early/\n"
     filler = b"# " + b"x" * 97 + b"\n"                          # 100-byte comment lines

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from audits.config import Config
 from audits.engine import build_result
-from govseo.config import Config
 from govseo.sample_portal import demo_queries
 
 LABELS = tomllib.loads((Path(__file__).parent / "eval" / "findability_labels.toml").read_text(encoding="utf-8"))

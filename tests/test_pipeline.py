@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from audits import engine
+from audits.config import Config
 from audits.feed import FeedProcess, PageFeed
 from audits.rules import ALL_RULES
 from audits.site import load_site
 from crawler.store import CrawlStore, StoreError
-from govseo.config import Config
 from tests.conftest import REPO, govseo
 
 

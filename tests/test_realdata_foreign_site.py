@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sitebuilder import build_site
 
+from audits.config import Config
 from audits.engine import build_result
-from govseo.config import Config
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 ARCHIVE = REALDATA / "gov_html_en" / "usa.gov_archive_2023"

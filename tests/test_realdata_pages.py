@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sitebuilder import BASE, build_site
 
+from audits.config import Config
 from audits.engine import run_rules
 from audits.model import Finding
 from audits.rules import RULES_BY_ID
@@ -23,7 +24,6 @@ from audits.site import Page, Site
 from crawler.decode import decode_html
 from crawler.extract import extract_links, parse_html
 from crawler.urls import BadURL, normalize, origin
-from govseo.config import Config
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 if not REALDATA.is_dir():

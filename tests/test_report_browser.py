@@ -48,8 +48,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def hostile_result(portal_site: Any) -> dict[str, Any]:
     """A real audit of the sample portal, with hostile crawled text planted where a crawl could put it."""
+    from audits.config import Config
     from audits.engine import build_result
-    from govseo.config import Config
 
     result = copy.deepcopy(build_result(portal_site, Config()))
     result.update(pages=list(result["pages"]), findings=list(result["findings"]),   # Spools: made lists to edit

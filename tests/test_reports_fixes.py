@@ -23,9 +23,9 @@ from result_factory import (
     make_result,
 )
 
-from govseo.check import Assertions, compare
 from reports import fixes as fixes_module
 from reports import write_report
+from reports.check import Assertions, compare
 from reports.csvout import FIXES_COLUMNS, iter_fixes_rows
 from reports.fixes import fix_sentence, fixes_of, impact_text, result_headline
 from reports.html import render_html, render_index
@@ -332,8 +332,8 @@ def test_real_world_wording_reads_as_one_sentence() -> None:
 
 def test_fixes_read_from_result_json_as_a_stream(tmp_path: Path) -> None:
     """result.json's fixes are read into a Spool (like findings): every output equals the one from lists."""
-    from govseo.resultfile import read_result, write_result
-    from govseo.spool import Spool
+    from audits.resultfile import read_result, write_result
+    from common.spool import Spool
 
     result = make_noindex_result()
     write_result(result, tmp_path / "result.json")

@@ -19,7 +19,7 @@ from result_factory import ROOT, make_finding, make_fix, make_page, make_result
 
 import reports.streams
 import reports.view
-from govseo.spool import Spool
+from common.spool import Spool
 from reports.bundle import REPORT_FILES, write_site
 from reports.csvout import (
     findings_rows,

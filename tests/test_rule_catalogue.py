@@ -8,11 +8,11 @@ import pytest
 from conftest import REPO, SHARED
 from sitebuilder import build_site, page
 
+from audits.config import Config
 from audits.docs import render_markdown
 from audits.engine import run_rules
 from audits.model import Rule, Text
 from audits.rules import ALL_RULES, RULES_BY_ID
-from govseo.config import Config
 
 DOCS = REPO / "docs" / "rules.md"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from portalsite import audit, guide_path, portal_routes
 
+from audits.config import Config
 from audits.scoring import capped_score, gate, gate_cap
-from govseo.config import Config
 
 NOINDEX = '<meta name="robots" content="noindex">'
 

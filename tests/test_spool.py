@@ -1,5 +1,5 @@
-"""The disk-backed lists of a result document (govseo/spool.py) and the streaming result.json reader
-(govseo/resultfile.py)."""
+"""The disk-backed lists of a result document (common/spool.py) and the streaming result.json reader
+(audits/resultfile.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import random
 
 import pytest
 
-import govseo.resultfile as resultfile
-import govseo.spool as spool_module
-from govseo.resultfile import read, read_result
-from govseo.spool import Spool
+import audits.resultfile as resultfile
+import common.spool as spool_module
+from audits.resultfile import read, read_result
+from common.spool import Spool
 
 VALUES = [{"rule": "title-missing", "url": f"http://127.0.0.1/p{i}.html", "n": i, "ok": i % 2 == 0,
            "evidence": {"words": ["社保", "办理"] * (i % 4), "x": None, "f": 1.5}} for i in range(300)]

@@ -23,7 +23,7 @@ WORKERS = f"{NAMESPACE}:workers"
 
 
 class BrokerError(Exception):
-    """The broker cannot be used: ``key`` names the message (govseo/messages.py), ``params`` fill it."""
+    """The broker cannot be used: ``key`` names the message (common/messages.py), ``params`` fill it."""
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
@@ -109,10 +109,10 @@ def run_distributed(specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, 
     broker cannot be used; Ctrl-C stops the waiting only (one line, exit 130): the jobs stay queued."""
     import redis
 
+    from common.messages import message
     from govseo.batch.distlock import redis_now
     from govseo.batch.runner import is_done
     from govseo.commands import UsageError
-    from govseo.messages import message
 
     url = broker
     settings = settings or DistSettings.from_env()
@@ -140,8 +140,8 @@ def run_distributed(specs: Sequence[Any], out_dir: str, argv: Sequence[str], *, 
 
 def _wait(client: Any, broker: Any, jobs: list[dict[str, Any]], out_dir: str, total: int,
           settings: DistSettings, lang: str, quiet: bool) -> None:
+    from common.messages import message
     from govseo.batch.distrun import finished
-    from govseo.messages import message
 
     pending = list(jobs)
     shown = ""

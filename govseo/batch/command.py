@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from audits.config import Config
+from common.messages import message
 from govseo.batch.runner import run_argv, site_options
 from govseo.batch.sites import SiteSpec, read_sites
 from govseo.commands import UsageError, _out_dir
-from govseo.config import Config
-from govseo.messages import message
 
 
 def _validate(specs: list[SiteSpec], out: Path, argv: list[str], lang: str) -> None:
@@ -74,8 +74,8 @@ def _site_verdicts(path: Path) -> dict[str, dict[str, Any]]:
 
 def cmd_check_batch(args: argparse.Namespace, config: Config, lang: str) -> int:
     """Site by site (matched by folder, else by URL): a site that got worse fails the check (exit 1)."""
-    from govseo.check import Assertions, Item, compare, item_line
     from govseo.commands import _load_checked
+    from reports.check import Assertions, Item, compare, item_line
 
     if args.junit or args.markdown:
         raise UsageError(message("batch_check_formats", lang))

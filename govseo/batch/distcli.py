@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from common.messages import message
 from govseo.commands import UsageError
-from govseo.messages import message
 
 
 def _positive(value: str) -> int:

@@ -71,8 +71,8 @@ def _mark_finished(job: dict[str, Any], client: Any) -> None:
 
 def _write_failed(job: dict[str, Any], key: str, **params: Any) -> None:
     """A "failed" verdict for a site the worker gave up on, so that the batch finishes."""
+    from common.messages import message
     from govseo.batch.runner import both_languages, write_verdict
-    from govseo.messages import message
 
     write_verdict(job["out"], job_spec(job), "failed", message(key, job.get("lang") or "zh", **params),
                   reasons=both_languages(key, **params))

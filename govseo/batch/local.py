@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from common.messages import message
 from govseo.batch.runner import both_languages, is_done, read_verdict, run_site, write_verdict
 from govseo.batch.sites import SiteSpec
-from govseo.messages import message
 
 PROGRESS_SECONDS = 10.0
 GRACE_SECONDS = 30.0          # after Ctrl-C, how long the sites get to stop before they are killed

@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from audits.config import Config, load_config, load_queries
+from common.fileio import atomic_open
+from common.messages import message
 from govseo.batch.sites import SiteSpec
 from govseo.commands import Unreachable, UsageError
-from govseo.config import Config, load_config, load_queries
-from govseo.fileio import atomic_open
-from govseo.messages import message
 
 VERDICT = "verdict.json"
 DONE = ("ok", "unreachable")
@@ -197,7 +197,7 @@ def _start_blocked(db: Path, url: str) -> bool:
 
 
 def _audited_verdict(out_dir: str, spec: SiteSpec, result_path: Path, lang: str) -> dict[str, Any]:
-    from govseo.resultfile import read_result
+    from audits.resultfile import read_result
     from reports.league import site_summary
 
     result = read_result(result_path)

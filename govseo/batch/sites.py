@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common.messages import message
 from govseo.commands import UsageError
-from govseo.messages import message
 
 COLUMNS = ("url", "name", "group")
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")

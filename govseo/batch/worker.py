@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common.messages import message
 from govseo.batch.broker import WORKERS, connect, make_broker
 from govseo.batch.distconf import ACTOR, QUEUE, DistSettings
 from govseo.batch.distlock import holder_id
-from govseo.messages import message
 
 #: what a site may take at most unless --time-limit says otherwise: a 100,000-page site at a polite
 #: 3 requests per second takes about 9 hours

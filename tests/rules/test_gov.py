@@ -1,9 +1,9 @@
 import pytest
 from sitebuilder import build_site, page, redirect, run_rule
 
+from audits.config import Config, ConfigError, load_config
 from audits.engine import build_result, run_rules
 from audits.jurisdiction import detect
-from govseo.config import Config, ConfigError, load_config
 
 SITE = ('<meta name="SiteName" content="测试市人民政府"><meta name="SiteDomain" content="portal.test">'
         '<meta name="SiteIDCode" content="bm12000001">')

@@ -34,9 +34,9 @@ def test_fires_when_rendering_changes_a_declaration_and_noindex_in_one_view_is_a
 
 
 def test_without_render_it_has_nothing_to_judge(tmp_path):
+    from audits.config import Config
     from audits.engine import run_rules
     from audits.rules import RULES_BY_ID
-    from govseo.config import Config
 
     site = rendered_site(tmp_path, {"/": page(body='<a href="/a">a</a>'), "/a": RAW}, {"/a": RAW}, render=False)
     ((_, outcome, _),), findings = run_rules(site, Config(), [RULES_BY_ID["js-changed-meta"]])

@@ -2,7 +2,7 @@
 
 A 100,000-page result.json is ~240 MB; ``json.load`` makes it ~1 GB of Python objects. ``read_result``
 reads the top-level object a member at a time, and the items of the long lists (findings, pages,
-services, fixes) one at a time into Spools (govseo/spool.py). Each value is decoded by the standard library's C decoder
+services, fixes) one at a time into Spools (common/spool.py). Each value is decoded by the standard library's C decoder
 (``JSONDecoder.raw_decode``); only the layout between them is read here. One pass over the file.
 
 Any valid JSON is read as ``json.load`` would (key order, duplicate keys: the last wins); invalid JSON
@@ -15,8 +15,8 @@ import json
 import os
 from typing import IO, Any
 
-from govseo.fileio import atomic_open
-from govseo.spool import Spool
+from common.fileio import atomic_open
+from common.spool import Spool
 
 STREAMED = frozenset({"findings", "pages", "services", "fixes"})
 _CHUNK = 1 << 20

@@ -46,7 +46,7 @@ class ConfigError(ValueError):
     """govseo.toml is unreadable or names something unknown; ``key`` and ``params`` word it for the user."""
 
     def __init__(self, key: str, **params: object) -> None:
-        from govseo.messages import message
+        from common.messages import message
 
         super().__init__(message(key, "en", **params))
         self.key, self.params = key, params

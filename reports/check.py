@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from govseo.messages import message
-from govseo.spool import is_rows
+from common.messages import message
+from common.spool import is_rows
 
 LEVELS = ("off", "warn", "error")
 _UNCHECKED_STATUS = ("error", "off")
@@ -37,7 +37,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udff
 
 @dataclass(frozen=True)
 class Assertions:
-    """``[check]`` of govseo.toml (see govseo/config.py), with the documented defaults."""
+    """``[check]`` of govseo.toml (see audits/config.py), with the documented defaults."""
 
     levels: dict[str, str] = field(default_factory=dict)   # [check.assertions]: rule id -> off|warn|error
     min_site_score: float | None = None
