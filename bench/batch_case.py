@@ -22,24 +22,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from peaks import process_tree
+
 _PROC = Path("/proc")
-
-
-def _tree(root: int) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for entry in _PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            kids.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, stack = [root], [root]
-    while stack:
-        for child in kids.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
 
 
 def _rss_kb(pid: int) -> int:
@@ -71,7 +56,7 @@ class TreePeak:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = _tree(self.pid)
+            pids = [self.pid, *process_tree(self.pid)]
             self.sum_kb = max(self.sum_kb, sum(_rss_kb(p) for p in pids))
             self.processes = max(self.processes, len(pids))
             self._stop.wait(self.interval)

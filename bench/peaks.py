@@ -26,6 +26,24 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def process_tree(root: int) -> list[int]:
+    """Every process under ``root`` (children, their children…), as /proc shows them now; ``root`` not included."""
+    kids: dict[int, list[int]] = {}
+    for entry in _PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            kids.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        for child in kids.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
 def _hwm_kb(pid: int) -> int | None:
     try:
         for line in (_PROC / str(pid) / "status").read_text().splitlines():

@@ -18,24 +18,9 @@ import threading
 import time
 from pathlib import Path
 
+from peaks import process_tree
+
 _PROC = Path("/proc")
-
-
-def _tree(root: int) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for entry in _PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            kids.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, stack = [], [root]
-    while stack:
-        for child in kids.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:
@@ -78,7 +63,7 @@ class ChromiumPeak:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = [p for p in _tree(self.pid) if _is_chromium(p)]
+            pids = [p for p in process_tree(self.pid) if _is_chromium(p)]
             sums = [_memory_kb(p) for p in pids]
             self.rss_kb = max(self.rss_kb, sum(r for r, _ in sums))
             self.pss_kb = max(self.pss_kb, sum(p for _, p in sums))

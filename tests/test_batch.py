@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, govseo
+from proctree import alive, descendants
 from routeserver import serve_routes
 
 from govseo.batch.sites import site_folder
@@ -184,30 +185,6 @@ def test_second_run_fetches_nothing(sites: dict[str, Any], first_batch: dict[str
     assert _verdict(first_batch["out"], sites["dead"])["status"] == "unreachable"
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (entry / "stat").read_text()
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 def _stop_midway(command: list[str], slow: Site, pages: int, how: signal.Signals) -> tuple[int, str, set[int]]:
     """Start the batch, let ``pages`` pages of the slow site be fetched, signal it; (exit code, stderr, the
     processes it had)."""
@@ -215,7 +192,7 @@ def _stop_midway(command: list[str], slow: Site, pages: int, how: signal.Signals
     deadline = time.monotonic() + 120
     while sum(n for p, n in slow.own().items() if p.startswith("/p")) < pages and time.monotonic() < deadline:
         time.sleep(0.05)
-    family = _descendants(batch.pid)
+    family = set(descendants(batch.pid))
     batch.send_signal(how)
     _, stderr = batch.communicate(timeout=120)
     time.sleep(0.5)
@@ -233,13 +210,13 @@ def test_kill_and_ctrl_c_leave_no_process_and_the_site_resumes(tmp_path: Path) -
         code, _, family = _stop_midway(command, slow, 3, signal.SIGKILL)
         assert code == -signal.SIGKILL
         assert len(family) >= 3            # the site process, its crawl and its page feed
-        assert [pid for pid in family if _alive(pid)] == []
+        assert [pid for pid in family if alive(pid)] == []
         assert (folder / "crawl.sqlite").is_file() and not (folder / "verdict.json").exists()
 
         code, stderr, family = _stop_midway(command, slow, 6, signal.SIGINT)
         assert code == 130, stderr
         assert "已中断" in stderr
-        assert len(family) >= 3 and [pid for pid in family if _alive(pid)] == []
+        assert len(family) >= 3 and [pid for pid in family if alive(pid)] == []
         assert not (folder / "verdict.json").exists()
         fetched = slow.own()
         assert 0 < sum(n for p, n in fetched.items() if p.startswith("/p")) < 14

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, govseo
+from proctree import alive, descendants
 from routeserver import serve_routes
 from sitebuilder import page
 
@@ -101,31 +102,6 @@ def _start(args: list[str], log: Path, extra_env: dict[str, str] | None = None) 
                             env=_env(extra_env), cwd=REPO)
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = collections.defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -169,13 +145,13 @@ def test_two_workers_one_killed_mid_site_every_result_arrives(redis_url: str, tm
             procs.append(worker_b)
             again = _start(batch_args, tmp_path / "batch-2.log")      # the same batch enqueued a second time
             procs.append(again)
-            site_processes = _descendants(worker_a.pid)
+            site_processes = set(descendants(worker_a.pid))
             assert site_processes
             worker_a.send_signal(signal.SIGKILL)
             killed_at = time.time()
             worker_a.wait(10)
             # the killed worker's site process and its crawl die with it: nothing keeps writing the store
-            _wait_for(lambda: not any(_alive(pid) for pid in site_processes), 10, "the killed worker's children to end")
+            _wait_for(lambda: not any(alive(pid) for pid in site_processes), 10, "the killed worker's children to end")
             assert batch.wait(120) == 0, (tmp_path / "batch-1.log").read_text()
             assert again.wait(60) == 0, (tmp_path / "batch-2.log").read_text()
         finally:

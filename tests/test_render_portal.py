@@ -23,6 +23,7 @@ pytest.importorskip("playwright.async_api", reason="playwright not installed (pi
 
 from govseo.sample_portal import load_manifest  # noqa: E402
 from tests.conftest import REPO, govseo  # noqa: E402
+from tests.proctree import alive, command, descendants  # noqa: E402
 
 RENDER = {case["case"]: case for case in load_manifest()["render"]}
 
@@ -124,42 +125,6 @@ def test_without_render_the_script_only_service_is_not_found(portal_crawl, porta
 
 
 # ---------------------------------------------------------------------------- no Chromium left behind
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            kids.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-    return kids
-
-
-def descendants(root: int) -> list[int]:
-    kids, found, stack = _children(), [], [root]
-    while stack:
-        for child in kids.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
-def command(pid: int) -> str | None:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return None
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _start_rendering(portal: str, out: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
     """A real ``govseo run --render``, once its Chromium processes are up: (process, chromium pids)."""
     proc = subprocess.Popen([sys.executable, "-m", "govseo", "run", portal, "--out", str(out), "--render", "--quiet"],
