@@ -50,6 +50,7 @@ def test_read_sites_url_column_only(tmp_path: Path) -> None:
     ("url,name,group\nhttp://a.gov.cn/,a,b,extra\n", 2, "有 4 列"),
     ("url,name,group\nhttp://a.gov.cn/,a,b\nhttp://b.gov.cn/\nhttp://A.gov.cn:80/,dup,\n", 4, "与第 2 行相同"),
     ("url,name,group\nhttp://a.gov.cn/,a,b\nwww.b.gov.cn,b,c\n", 3, "www.b.gov.cn"),
+    ("url,name,group\nhttp://a.gov.cn/,a,b\n\"http://b.gov.cn/,b,c\n", 3, "CSV"),    # a quote never closed
 ])
 def test_read_sites_errors_name_the_line(tmp_path: Path, text: str, line: int, words: str) -> None:
     with pytest.raises(UsageError) as caught:

@@ -76,7 +76,7 @@ def read_sites(path: str | Path, lang: str = "zh") -> list[SiteSpec]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise bad(raw[:exc.start].count(b"\n") + 1, "sites_encoding") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)     # an unclosed quote is an error
     sites: list[SiteSpec] = []
     seen_urls: dict[str, int] = {}
     folders: set[str] = set()
