@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from peaks import process_tree
+from peaks import Sampler, process_tree
 
 _PROC = Path("/proc")
 
@@ -37,29 +36,17 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-class TreePeak:
+class TreePeak(Sampler):
     """The peak of the summed RSS of ``pid`` and every process under it, and the most processes at once."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
-        self.pid, self.interval = pid, interval
+        super().__init__(pid, interval)
         self.sum_kb = self.processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreePeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pids = [self.pid, *process_tree(self.pid)]
-            self.sum_kb = max(self.sum_kb, sum(_rss_kb(p) for p in pids))
-            self.processes = max(self.processes, len(pids))
-            self._stop.wait(self.interval)
+    def sample(self) -> None:
+        pids = [self.pid, *process_tree(self.pid)]
+        self.sum_kb = max(self.sum_kb, sum(_rss_kb(p) for p in pids))
+        self.processes = max(self.processes, len(pids))
 
 
 def _batch(repo: Path, sites_csv: Path, out: Path, parallel: int, concurrency: int, pages: int) -> dict[str, Any]:

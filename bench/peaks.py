@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Self
 
 _PROC = Path("/proc")
 
@@ -74,18 +75,16 @@ def _role(pid: int) -> str | None:
     return None
 
 
-class ProcessPeaks:
-    """``with ProcessPeaks(pid) as peaks:`` … ``peaks.mb`` = {"govseo": MB, "crawl": MB, "feed": MB}."""
+class Sampler:
+    """``with Sampler(pid):`` calls ``sample()`` every ``interval`` seconds on a thread of its own while the block
+    runs (subclasses say what a sample keeps)."""
 
-    def __init__(self, pid: int, interval: float = 0.005) -> None:
-        self.pid = pid
-        self.interval = interval
-        self.kb: dict[str, int] = {}
-        self._roles: dict[int, str] = {}
+    def __init__(self, pid: int, interval: float) -> None:
+        self.pid, self.interval = pid, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> ProcessPeaks:
+    def __enter__(self) -> Self:
         if _PROC.is_dir():
             self._thread.start()
         return self
@@ -99,6 +98,18 @@ class ProcessPeaks:
         while not self._stop.is_set():
             self.sample()
             self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class ProcessPeaks(Sampler):
+    """``with ProcessPeaks(pid) as peaks:`` … ``peaks.mb`` = {"govseo": MB, "crawl": MB, "feed": MB}."""
+
+    def __init__(self, pid: int, interval: float = 0.005) -> None:
+        super().__init__(pid, interval)
+        self.kb: dict[str, int] = {}
+        self._roles: dict[int, str] = {}
 
     def sample(self) -> None:
         pids = [(self.pid, "govseo")]

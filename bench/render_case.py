@@ -14,11 +14,10 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from peaks import process_tree
+from peaks import Sampler, process_tree
 
 _PROC = Path("/proc")
 
@@ -44,31 +43,19 @@ def _is_chromium(pid: int) -> bool:
         return False
 
 
-class ChromiumPeak:
+class ChromiumPeak(Sampler):
     """Samples the Chromium processes under ``pid`` and keeps the peak of their summed RSS and PSS."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
-        self.pid, self.interval = pid, interval
+        super().__init__(pid, interval)
         self.rss_kb = self.pss_kb = self.processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> ChromiumPeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pids = [p for p in process_tree(self.pid) if _is_chromium(p)]
-            sums = [_memory_kb(p) for p in pids]
-            self.rss_kb = max(self.rss_kb, sum(r for r, _ in sums))
-            self.pss_kb = max(self.pss_kb, sum(p for _, p in sums))
-            self.processes = max(self.processes, len(pids))
-            self._stop.wait(self.interval)
+    def sample(self) -> None:
+        pids = [p for p in process_tree(self.pid) if _is_chromium(p)]
+        sums = [_memory_kb(p) for p in pids]
+        self.rss_kb = max(self.rss_kb, sum(r for r, _ in sums))
+        self.pss_kb = max(self.pss_kb, sum(p for _, p in sums))
+        self.processes = max(self.processes, len(pids))
 
 
 def _crawl(base: str, db: Path, options: list[str]) -> tuple[float, ChromiumPeak]:

@@ -4,34 +4,25 @@ Skipped, with the reason, when /usr/bin/chromium or the playwright package is ab
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium
 
-CHROMIUM = os.environ.get("GOVSEO_CHROMIUM", "/usr/bin/chromium")
-if not Path(CHROMIUM).is_file():
-    pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[test]')")
+from govseo.batch.runner import write_verdict
+from govseo.batch.sites import SiteSpec
+from reports import write_report
+from reports.league import write_league
 
-from govseo.batch.runner import write_verdict  # noqa: E402
-from govseo.batch.sites import SiteSpec  # noqa: E402
-from reports import write_report  # noqa: E402
-from reports.league import write_league  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PWN = '<img src=x onerror="window.__pwned=1">公安局'
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def _batch_dir(out: Path) -> Path:

@@ -14,16 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium
 
-CHROMIUM = os.environ.get("GOVSEO_CHROMIUM", "/usr/bin/chromium")
-if not Path(CHROMIUM).is_file():
-    pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[test]')")
+from reports import write_report
 
-from reports import write_report  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(os.environ.get("GOVSEO_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 SCRIPT_TITLE = "<script>alert(1)</script>"
 IMG_TITLE = '"><img src=x onerror=alert(1)>'
@@ -39,10 +33,8 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
