@@ -65,8 +65,8 @@ MIN_SHARED = 2              # pages that must share a broken target or a redirec
 MAX_URLS = 20
 MAX_KEYS = 10_000
 DERIVED = frozenset({"service-hard-to-find"})    # a summary of other findings: no fix of its own
+SCRIPT_RULES = ("js-dependent-content", "js-only-link")     # grouped by kind "script"
 # Rules whose findings keep a page out of the index: the findability model's gates, and the site-wide ones
-SCRIPT_RULES = ("js-dependent-content", "js-only-link")
 GATING = frozenset(GATE_RULES) | {"robots-blocks-engine", "engine-blocked", "js-only-link"}
 TEMPLATE_RULES = frozenset(causetext.TEMPLATE_TEXT)
 SEVERITY_RANK = {"error": 0, "warning": 1, "notice": 2}
@@ -136,8 +136,7 @@ def script_key(rule: str, url: str, evidence: dict[str, Any]) -> str:
         if source and origin(source) == origin(url):     # the page on this site, as the editor knows it
             source = source[len(origin(source)):] or "/"
         return f"{source}\t{path_prefix(url)}"
-    script = next((str(s)[len("script: "):] for s in evidence.get("signals") or [] if str(s).startswith("script: ")), "")
-    return f"{script}\t{path_prefix(url)}"
+    return f"{evidence.get('loader') or ''}\t{path_prefix(url)}"
 
 
 def noindex_key(evidence: dict[str, Any]) -> str:

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from audits.artifacts import LOADING
+from audits.artifacts import LOADING, PageArtifacts
 from audits.model import Finding, Rule, Text, pages_of_kind
 from audits.pagetype import guide_elements, has_guide_element
 from audits.rendered import decoded_alike
 from audits.site import Page, Site
 from crawler.urls import BadURL, normalize
 
-_SPACE = re.compile(r"\s+")
 _ABSOLUTE = re.compile(r"^https?://[^/\s]", re.I)
 _CONTENT_SCRIPT = re.compile(r"(^|[/_.-])(guide|bszn|detail|render|loader?|api)([/_.-]|$)", re.I)
 # External scripts that do not build a page's content: analytics, site badges and toolbars (党政机关 badge,
@@ -154,12 +152,12 @@ def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, An
     if art is None:
         return None
     main = site.main_text(page)
-    compared = rendered_difference(site, page)
+    compared = rendered_difference(site, page, len(main))
     if compared is not None:
         if compared["script_chars"] >= int(params["min_text"]) and \
                 2 * compared["script_chars"] >= compared["rendered_chars"]:
             return {"main_chars": len(main), **compared, "view": "rendered",
-                    "signals": _signals(site, page, main, params)}
+                    "signals": _signals(site, page, main, params), "loader": _loader(art)}
         if compared["rendered_chars"] >= int(params["min_text"]) or \
                 compared["script_chars"] > int(params["max_own_text"]):
             return None     # the citizen's browser shows (nearly) the text Baiduspider gets, or scripts added a line
@@ -168,25 +166,35 @@ def js_dependent(site: Site, page: Page, params: dict[str, Any]) -> dict[str, An
     signals = _signals(site, page, main, params)
     if not signals:
         return None
-    found: dict[str, Any] = {"main_chars": len(main), "signals": signals}
+    found: dict[str, Any] = {"main_chars": len(main), "signals": signals, "loader": _loader(art)}
     if compared is not None:
         found.update(compared, view="rendered-empty")
     return found
 
 
-def rendered_difference(site: Site, page: Page) -> dict[str, int] | None:
-    """Main-text characters of the raw and of the rendered page (site template removed from both, with what
-    scripts add to many pages), and those of the rendered main blocks the raw page lacks; None unless the
-    page's render is ok."""
+def rendered_difference(site: Site, page: Page, raw_chars: int) -> dict[str, int] | None:
+    """Main-text characters of the raw page (``raw_chars``) and of the rendered page (site template removed,
+    with what scripts add to many pages), and those of the rendered main blocks the raw page lacks (compared
+    as the template detector compares blocks); None unless the page's render is ok."""
     if not decoded_alike(page.record):
         return None      # the browser decodes the bytes otherwise (charset-mismatch): its text is mojibake
     rendered_main = site.rendered_main_blocks(page)
     if rendered_main is None:
         return None
-    raw_blocks = {_SPACE.sub(" ", b).strip() for b in (page.artifacts.blocks if page.artifacts else ())}
-    only = sum(len(b) for b in rendered_main if _SPACE.sub(" ", b).strip() not in raw_blocks)
-    return {"raw_chars": len(site.main_text(page)), "rendered_chars": len("\n".join(rendered_main)),
-            "script_chars": only}
+    digest = site.template.digest
+    raw_blocks = {digest(b) for b in (page.artifacts.blocks if page.artifacts else ())}
+    only = sum(len(b) for b in rendered_main if digest(b) not in raw_blocks)
+    return {"raw_chars": raw_chars, "rendered_chars": len("\n".join(rendered_main)), "script_chars": only}
+
+
+def _loaders(art: PageArtifacts) -> list[str]:
+    """The page's external scripts whose path says they load content (guide.js, detail.js, /api/…)."""
+    return [src for src in art.script_srcs if _CONTENT_SCRIPT.search(urlsplit(src).path)]
+
+
+def _loader(art: PageArtifacts) -> str | None:
+    """The first content-loading script, by which fixes group the pages it fills (audits/causes.py)."""
+    return next(iter(_loaders(art)), None)
 
 
 def _signals(site: Site, page: Page, main: str, params: dict[str, Any]) -> list[str]:
@@ -202,8 +210,7 @@ def _signals(site: Site, page: Page, main: str, params: dict[str, Any]) -> list[
     signals += art.shell
     if art.script_chars >= int(params["min_script_chars"]):
         signals.append(f"inline script: {art.script_chars} chars")
-    loaders = [src for src in art.script_srcs if _CONTENT_SCRIPT.search(urlsplit(src).path)]
-    signals += [f"script: {src}" for src in loaders[:5]]
+    signals += [f"script: {src}" for src in _loaders(art)[:5]]
     if art.ajax:
         signals.append("ajax call")
     if not signals and len(main) < int(params["max_own_text"]):
@@ -313,7 +320,7 @@ FRAME = Rule(
 
 def attachment_links(site: Site, page: Page, extensions: list[str]) -> list[str]:
     """Attachments the page links (documents, and images used on this page only, not template images)."""
-    exts = _suffixes(tuple(extensions))
+    exts = tuple("." + e.lower().lstrip(".") for e in extensions)
     return site.fact(("attachments", exts), lambda: _attachments_by_page(site, exts)).get(page.id, [])
 
 
@@ -326,7 +333,7 @@ def _attachments_by_page(site: Site, exts: tuple[str, ...]) -> dict[int, list[st
     bound = links.id_bound()
     is_file = np.zeros(bound, dtype=bool)
     for uid in site.urls:
-        if uid < bound and url_path(site.urls.url(uid)).lower().endswith(exts):
+        if uid < bound and urlsplit(site.urls.url(uid)).path.lower().endswith(exts):
             is_file[uid] = True
     for uid, target in site.pages.items():
         if uid < bound and (target.record.content_type or "").lstrip().lower().startswith(_ATTACHMENT_TYPES):
@@ -340,25 +347,6 @@ def _attachments_by_page(site: Site, exts: tuple[str, ...]) -> dict[int, list[st
             for source, target in zip(sources[mask].tolist(), targets[mask].tolist(), strict=True):
                 found.setdefault(source, set()).add(target)
     return {source: sorted(site.urls.url(t) for t in targets) for source, targets in found.items()}
-
-
-@lru_cache(maxsize=64)
-def _suffixes(extensions: tuple[str, ...]) -> tuple[str, ...]:
-    """".pdf", ".doc"…: one tuple for every page (a new one a page made each cache entry keep its own)."""
-    return tuple("." + e.lower().lstrip(".") for e in extensions)
-
-
-def url_path(url: str) -> str:
-    """urlsplit(url).path of an absolute URL, without parsing the rest (called for every link of every page)."""
-    scheme = url.find("://")
-    start = scheme + 3 if scheme >= 0 else 0
-    end = len(url)
-    for mark in "?#":
-        at = url.find(mark, start)
-        if 0 <= at < end:
-            end = at
-    slash = url.find("/", start, end)
-    return url[slash:end] if slash >= 0 else ""
 
 
 def guide_text(site: Site, page: Page) -> str:

@@ -206,13 +206,3 @@ def test_js_dependent_content_app_shells(tmp_path):
     # the template-only signal is bounded by its own parameter
     assert "/template-only" not in run_rule(site, "js-dependent-content", max_own_text=0)
 
-
-def test_url_path_is_urlsplits_path():
-    from urllib.parse import urlsplit
-
-    from audits.rules.rendering import url_path
-
-    for url in ("http://a.test", "http://a.test/", "http://a.test/x/y.pdf?z=1#f", "http://a.test/x.PDF#p?q",
-                "https://a.test:8080/a;b/c.doc", "http://a.test?x=/y.pdf", "http://a.test#/y.pdf",
-                "http://u:p@a.test/f.pdf", "http://a.test/x?y#z", "http://a.test/%E4%B8%AD.pdf"):
-        assert url_path(url) == urlsplit(url).path, url
