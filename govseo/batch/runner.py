@@ -162,7 +162,7 @@ def run_site(spec: SiteSpec, out_dir: str, argv: list[str], refresh: bool = Fals
     resume = db.is_file() and not refresh and stored is None
     try:
         opts, config = site_options(spec, folder, argv, lang)
-        _, paths = run_site_dir(opts, folder, config, lang, resume=resume, quiet=True)
+        result, _paths = run_site_dir(opts, folder, config, lang, resume=resume, quiet=True)
     except KeyboardInterrupt:
         raise
     except Unreachable as exc:
@@ -175,7 +175,7 @@ def run_site(spec: SiteSpec, out_dir: str, argv: list[str], refresh: bool = Fals
         detail = " ".join(detail.split())[:300]
         return write_verdict(out_dir, spec, "failed", message("batch_failed", lang, error=detail),
                              reasons=both_languages("batch_failed", error=detail))
-    return _audited_verdict(out_dir, spec, paths[0], lang)
+    return _audited_verdict(out_dir, spec, result, lang)
 
 
 def both_languages(key: str, **params: Any) -> dict[str, str]:
@@ -196,11 +196,11 @@ def _start_blocked(db: Path, url: str) -> bool:
         store.close()
 
 
-def _audited_verdict(out_dir: str, spec: SiteSpec, result_path: Path, lang: str) -> dict[str, Any]:
-    from audits.resultfile import read_result
+def _audited_verdict(out_dir: str, spec: SiteSpec, result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The verdict of an audited site, from its result document as the run holds it (its spools are read again,
+    not result.json)."""
     from reports.league import site_summary
 
-    result = read_result(result_path)
     summary = site_summary(result)
     summary["report"] = "report.html"
     robots = summary.pop("robots_unavailable", None)
